@@ -1,0 +1,121 @@
+"""Stage 3: build the Document tree from the repaired item stream and give every block a stable id.
+
+Ids: ``<doc>/<section>/<kind><n>`` — section slugs come from the printed numbering ("s2-1-1",
+"s1-3" for 一/(三)), or a fixed name for unnumbered sections (preface, references, intro, a1 …),
+so they survive edits elsewhere in the document.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import BuildError, Problem
+from .model import Block, Document, Footnote, Reference, Section
+from .repairs import Context, load_corrections, load_patterns, repair
+from .sources import parse_source
+
+KIND_PREFIX = {"paragraph": "p", "list_item": "li", "table": "table", "figure": "fig", "byline": "byline",
+               "dateline": "dateline", "subheadline": "sub", "quote": "q", "reference": "ref", "note": "note"}
+
+
+def _section_slug(it, parent_slug: str, used: set[str]) -> str:
+    a = it.attrs
+    if a.get("slug"):
+        slug = a["slug"]
+    elif a.get("article"):
+        slug = f"a{a['article']}"
+    elif a.get("cn_sub") and parent_slug:
+        slug = f"{parent_slug}-{a['cn_sub']}"
+    else:
+        slug = "h" + str(sum(1 for u in used if re.fullmatch(r"h\d+", u)) + 1)
+    base, n = slug, 2
+    while slug in used:
+        slug = f"{base}-{n}"
+        n += 1
+    used.add(slug)
+    return slug
+
+
+def structure(items, ctx: Context) -> Document:
+    doc_id = ctx.meta.id
+    sections: list[Section] = []
+    used: set[str] = set()
+    current: Section | None = None
+    parents: dict[int, str] = {}
+    counters: dict[tuple[str, str], int] = {}
+    problems: list[Problem] = []
+    seen_numbers: dict[str, int] = {}
+    last_arabic: list[int] | None = None
+
+    def new_section(sec_id, number, title, level, line, attrs=None):
+        s = Section(sec_id, number, title, level, line, [], dict(attrs or {}))
+        sections.append(s)
+        return s
+
+    for it in items:
+        if it.kind == "heading":
+            level = it.attrs.get("level", 1)
+            number = it.attrs.get("number", "")
+            if number and re.fullmatch(r"\d+(\.\d+)*", number):
+                parts = [int(x) for x in number.split(".")]
+                if number in seen_numbers:
+                    problems.append(Problem(str(ctx.meta.path), it.line,
+                                            f"section number {number} appears twice (first at line {seen_numbers[number]})",
+                                            "renumber the heading or add a correction"))
+                elif last_arabic is not None and parts <= last_arabic[:len(parts)] and parts[:-1] == last_arabic[:len(parts) - 1]:
+                    problems.append(Problem(str(ctx.meta.path), it.line,
+                                            f"section number {number} is out of order (after {'.'.join(map(str, last_arabic))})",
+                                            "check the numbering in the source; fix it with a correction"))
+                seen_numbers[number] = it.line
+                last_arabic = parts
+            parent = parents.get(level - 1, "") if level > 1 else ""
+            slug = _section_slug(it, parent, used)
+            parents[level] = slug
+            current = new_section(slug, number, it.text, level, it.line,
+                                  {k: v for k, v in it.attrs.items() if k in ("untitled", "notes", "original", "url")})
+            continue
+        if current is None:
+            current = new_section("intro", "", "", 1, it.line, {"untitled": True})
+            used.add("intro")
+        key = (current.id, KIND_PREFIX.get(it.kind, it.kind))
+        counters[key] = counters.get(key, 0) + 1
+        bid = f"{doc_id}/{current.id}/{key[1]}{counters[key]}"
+        attrs = dict(it.attrs)
+        if it.kind == "table":
+            attrs["table_id"] = f"{doc_id}-t{attrs['number']}"
+            bid = f"{doc_id}/{current.id}/table{attrs['number']}"
+        current.blocks.append(Block(bid, it.kind, it.text, it.line, attrs))
+    if problems:
+        raise BuildError(problems)
+
+    doc = Document(meta=ctx.meta, sections=sections, front=ctx.front, toc=ctx.toc, report=ctx.report)
+    for fn in ctx.footnotes:
+        doc.footnotes.append(Footnote(f"{doc_id}/footnotes/{fn['key']}", fn["label"], fn["key"], fn["text"], fn["line"]))
+    for s in sections:
+        if s.id == "references":
+            for b in s.blocks:
+                if b.kind == "reference":
+                    doc.references.append(Reference(b.id, b.attrs["number"], b.text, b.line))
+    return doc
+
+
+def ingest(meta, data_dir: Path, patterns: dict | None = None) -> Document:
+    """Parse, repair and structure one source document."""
+    patterns = patterns or load_patterns(data_dir)
+    ctx = Context(meta, patterns, load_corrections(data_dir, meta.id))
+    items = repair(parse_source(meta), ctx)
+    return structure(items, ctx)
+
+
+def ingest_all(metas, data_dir: Path) -> list[Document]:
+    """Ingest every document, collecting every error before failing."""
+    patterns = load_patterns(data_dir)
+    docs, problems = [], []
+    for meta in metas:
+        try:
+            docs.append(ingest(meta, data_dir, patterns))
+        except BuildError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise BuildError(problems)
+    return docs

@@ -1,0 +1,201 @@
+"""Stage 4: the translation memory — one gettext PO file per document under data/i18n/en/.
+
+msgctxt = the block's stable id (or a metadata key), msgid = its Chinese source text.
+`update()` behaves like msgmerge: new segments are added untranslated, segments whose source
+changed turn fuzzy and keep the previous msgid (`#| msgid`), removed ones turn obsolete. A
+translation is never silently reused for a different source text.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from .errors import BuildError, Problem
+from .model import Document
+
+UI_DOMAIN = "ui"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable string."""
+
+    ctx: str        # msgctxt: stable id
+    msgid: str      # Chinese source (inline Markdown)
+    comment: str    # shown to translators (#.)
+    ref: str        # source file:line (#:)
+
+
+def _seg(ctx, text, comment, meta, line):
+    return Segment(ctx, text, comment, f"{meta.file}:{line or 0}")
+
+
+def segments(doc: Document, extra: list[Segment] | None = None) -> list[Segment]:
+    """Every translatable string of a document, in reading order."""
+    m, d = doc.meta, doc.id
+    out: list[Segment] = [
+        _seg(f"{d}/meta/title", m.title["zh"], "document title (manifest)", m, m.line),
+        _seg(f"{d}/meta/publisher", m.publisher["zh"], "publisher / author line (manifest)", m, m.line),
+    ]
+    front = doc.front
+    for i, line in enumerate(front.get("lines", []), 1):
+        out.append(_seg(f"{d}/front/line{i}", line, "front matter line under the title", m, 0))
+    for key in ("abstract", "keywords", "author_bio"):
+        if front.get(key):
+            en = front.get(f"{key}_en")
+            out.append(_seg(f"{d}/front/{key}", front[key],
+                            f"front matter: {key}" + (" (the authors give their own English: use it)" if en else ""), m, 0))
+    for i, e in enumerate(doc.toc, 1):
+        out.append(_seg(f"{d}/toc/{i}", e["title"], "entry of the source's own table of contents", m, e["line"]))
+    for s in doc.sections:
+        if s.title:
+            out.append(_seg(f"{d}/{s.id}/title", s.title, f"heading {s.number}".strip(), m, s.line))
+        for b in s.blocks:
+            if b.kind == "table":
+                continue  # table strings come from the table schema (tables.strings)
+            if b.text:
+                out.append(_seg(b.id, b.text, b.kind, m, b.line))
+            if b.kind == "figure":
+                if b.attrs.get("source"):
+                    out.append(_seg(f"{b.id}/source", b.attrs["source"], "figure source line", m, b.line))
+                if b.attrs.get("credit"):
+                    out.append(_seg(f"{b.id}/credit", b.attrs["credit"], "photo credit", m, b.line))
+            for k, note in enumerate(b.attrs.get("notes", []) or [], 1):
+                if note:
+                    out.append(_seg(f"{b.id}/note{k}", note.split(" / ")[0], "editorial note", m, b.line))
+    for fn in doc.footnotes:
+        out.append(_seg(fn.id, fn.text, f"footnote {fn.label}", m, fn.line))
+    out.extend(extra or [])
+    seen: set[str] = set()
+    unique = []
+    for s in out:
+        if s.ctx in seen:
+            raise BuildError(Problem(str(m.path), None, f"duplicate block id {s.ctx}",
+                                     "two blocks got the same id: check the section numbering"))
+        seen.add(s.ctx)
+        unique.append(s)
+    return unique
+
+
+def po_path(i18n_dir: Path, doc_id: str, lang: str = "en") -> Path:
+    return i18n_dir / lang / f"{doc_id}.po"
+
+
+def load_po(path: Path) -> polib.POFile:
+    try:
+        return polib.pofile(str(path), wrapwidth=0)
+    except (OSError, ValueError) as exc:
+        line = None
+        m = re.search(r"line (\d+)", str(exc))
+        if m:
+            line = int(m.group(1))
+        raise BuildError(Problem(str(path), line, f"PO syntax error: {exc}",
+                                 "fix the entry (check quotes and msgctxt/msgid/msgstr order) or restore it with git")) from exc
+
+
+def save_po(po: polib.POFile, path: Path) -> None:
+    """Atomic write: a crash never leaves a half-written PO file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".po.tmp")
+    os.close(fd)
+    po.save(tmp)
+    os.replace(tmp, path)
+
+
+def new_po(doc_id: str) -> polib.POFile:
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {
+        "Project-Id-Version": f"bireport {doc_id}",
+        "Language": "en",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Source-Language": "zh-Hans",
+    }
+    return po
+
+
+def update(segs: list[Segment], path: Path, doc_id: str) -> dict:
+    """Merge segments into the PO file (msgmerge semantics). Returns counts of what changed."""
+    po = load_po(path) if path.exists() else new_po(doc_id)
+    by_ctx = {e.msgctxt: e for e in po if not e.obsolete}
+    by_msgid: dict[str, polib.POEntry] = {}
+    for e in po:
+        if e.msgstr and not e.fuzzy and not e.obsolete:
+            by_msgid.setdefault(e.msgid, e)
+    stats = {"new": 0, "fuzzy": 0, "obsolete": 0, "reused": 0, "unchanged": 0}
+    wanted = {s.ctx for s in segs}
+    entries: list[polib.POEntry] = []
+    for s in segs:
+        e = by_ctx.get(s.ctx)
+        if e is None:
+            e = polib.POEntry(msgctxt=s.ctx, msgid=s.msgid, msgstr="")
+            same = by_msgid.get(s.msgid)
+            if same is not None:   # identical source text elsewhere: an exact TM match, not stale
+                e.msgstr = same.msgstr
+                stats["reused"] += 1
+            else:
+                stats["new"] += 1
+        elif e.msgid != s.msgid:
+            e.previous_msgid = e.msgid
+            e.msgid = s.msgid
+            if e.msgstr and "fuzzy" not in e.flags:
+                e.flags.append("fuzzy")
+            stats["fuzzy"] += 1
+        else:
+            stats["unchanged"] += 1
+        e.comment = s.comment
+        e.occurrences = [tuple(s.ref.rsplit(":", 1))]
+        entries.append(e)
+    for e in po:
+        if e.msgctxt not in wanted and not e.obsolete:
+            e.obsolete = True
+            stats["obsolete"] += 1
+        if e.obsolete:
+            entries.append(e)
+    out = new_po(doc_id)
+    out.metadata = po.metadata or out.metadata
+    for e in entries:
+        out.append(e)
+    save_po(out, path)
+    return stats
+
+
+class Catalog:
+    """Read-only view of the translation memory used while rendering."""
+
+    def __init__(self, i18n_dir: Path, lang: str = "en"):
+        self.dir = i18n_dir / lang
+        self.entries: dict[str, polib.POEntry] = {}
+        self.files: dict[str, Path] = {}
+        self.problems: list[Problem] = []
+        if self.dir.exists():
+            for path in sorted(self.dir.glob("*.po")):
+                po = load_po(path)
+                for e in po:
+                    if e.obsolete or not e.msgctxt:
+                        continue
+                    self.entries[e.msgctxt] = e
+                    self.files[e.msgctxt] = path
+
+    def get(self, ctx: str, msgid: str) -> str | None:
+        """The reviewed translation, or None when missing, fuzzy or stale."""
+        e = self.entries.get(ctx)
+        if e is None or not e.msgstr or e.fuzzy or e.msgid != msgid:
+            return None
+        return e.msgstr
+
+    def status(self, ctx: str, msgid: str) -> str:
+        e = self.entries.get(ctx)
+        if e is None:
+            return "missing"
+        if e.msgid != msgid:
+            return "stale"
+        if e.fuzzy:
+            return "fuzzy"
+        return "translated" if e.msgstr else "untranslated"

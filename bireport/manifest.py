@@ -1,0 +1,122 @@
+"""Stage 0: the source manifest (data/sources/manifest.yaml), declared and validated once."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import BuildError, Problem
+
+FORMATS = ("markdown", "ocr", "plaintext", "html")
+SCRIPTS = ("Hans", "Hant")
+PAGINGS = ("sections", "single")
+
+
+@dataclass
+class DocumentMeta:
+    """One manifest entry."""
+
+    id: str
+    """Stable slug: the first part of every block id and of page URLs."""
+    file: str
+    """Raw source file name inside data/sources/ (never edited)."""
+    format: str
+    """Adapter to use: one of FORMATS."""
+    script: str
+    """Script of the raw text: Hans (simplified) or Hant (traditional, converted with OpenCC)."""
+    title: dict
+    """{"zh": …, "en": …}: the en title is the translators' unless the source gives one."""
+    publisher: dict
+    """{"zh": …, "en": …}: publisher or author line."""
+    date: str
+    """Publication date as precise as known (YYYY, YYYY-MM or YYYY-MM-DD)."""
+    url: str | None = None
+    """Original URL where the source gives one."""
+    kind: str = "article"
+    """white-paper | academic-paper | news | article (drives the print register only)."""
+    paging: str = "single"
+    """sections = one page per top-level section; single = one page."""
+    rights: str = ""
+    """Rights / reuse note shown on the document page."""
+    sha256: str | None = None
+    """Pin of the raw file: a mismatch means someone edited a raw source."""
+    line: int = 0
+    path: Path = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in
+                ("id", "file", "format", "script", "title", "publisher", "date", "url",
+                 "kind", "paging", "rights")}
+
+
+REQUIRED = ("id", "file", "format", "script", "title", "publisher", "date")
+
+
+def _entry_lines(text: str) -> list[int]:
+    """Line numbers (1-based) of each `- id:` entry, for error messages."""
+    return [i for i, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith("- id:")]
+
+
+def load_manifest(sources_dir: Path) -> list[DocumentMeta]:
+    path = sources_dir / "manifest.yaml"
+    if not path.exists():
+        raise BuildError(Problem(str(path), None, "manifest not found",
+                                 "create data/sources/manifest.yaml (see README: adding a document)"))
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise BuildError(Problem(str(path), line + 1 if line is not None else None,
+                                 f"invalid YAML: {exc}", "fix the YAML syntax")) from exc
+    entries = data.get("documents") or []
+    lines = _entry_lines(text)
+    problems: list[Problem] = []
+    metas: list[DocumentMeta] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        line = lines[i] if i < len(lines) else None
+        missing = [k for k in REQUIRED if not entry.get(k)]
+        if missing:
+            problems.append(Problem(str(path), line, f"entry {i + 1} lacks {', '.join(missing)}",
+                                    f"add the field(s); required: {', '.join(REQUIRED)}"))
+            continue
+        if entry["format"] not in FORMATS:
+            problems.append(Problem(str(path), line, f"unknown format {entry['format']!r}",
+                                    f"use one of: {', '.join(FORMATS)}"))
+        if entry["script"] not in SCRIPTS:
+            problems.append(Problem(str(path), line, f"unknown script {entry['script']!r}",
+                                    f"use one of: {', '.join(SCRIPTS)}"))
+        if entry.get("paging", "single") not in PAGINGS:
+            problems.append(Problem(str(path), line, f"unknown paging {entry['paging']!r}",
+                                    f"use one of: {', '.join(PAGINGS)}"))
+        if entry["id"] in seen:
+            problems.append(Problem(str(path), line, f"duplicate document id {entry['id']!r} "
+                                    f"(first at line {seen[entry['id']]})", "give each document a unique id"))
+        seen[entry["id"]] = line
+        for key in ("title", "publisher"):
+            if isinstance(entry[key], str):
+                entry[key] = {"zh": entry[key], "en": ""}
+        src = sources_dir / entry["file"]
+        if not src.is_file():
+            problems.append(Problem(str(path), line, f"file {entry['file']!r} not found in {sources_dir}",
+                                    "copy the raw file into data/sources/ or fix the `file:` field"))
+        known = {f for f in DocumentMeta.__dataclass_fields__} - {"line", "path"}
+        unknown = set(entry) - known
+        if unknown:
+            problems.append(Problem(str(path), line, f"unknown field(s) {', '.join(sorted(unknown))}",
+                                    f"known fields: {', '.join(sorted(known))}"))
+            continue
+        meta = DocumentMeta(**{**entry, "date": str(entry["date"])}, line=line or 0, path=src)
+        if meta.sha256 and src.is_file():
+            digest = hashlib.sha256(src.read_bytes()).hexdigest()
+            if digest != meta.sha256:
+                problems.append(Problem(str(src), None, "raw source differs from its pinned sha256 in the manifest",
+                                        "raw sources are never edited: restore the file and put fixes in "
+                                        f"data/corrections/{meta.id}.yaml (or update sha256 if the source itself was replaced)"))
+        metas.append(meta)
+    if problems:
+        raise BuildError(problems)
+    return metas

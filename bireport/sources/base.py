@@ -1,0 +1,73 @@
+"""Shared pieces of the adapters: reading raw bytes safely, the Item stream, inline escaping."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import BuildError, Problem
+
+MAX_BYTES = 5 * 1024 * 1024
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RE = re.compile(f"[{CJK}]")
+
+
+@dataclass
+class Item:
+    """One element of an adapter's output stream (before sections and ids exist)."""
+
+    kind: str          # heading | paragraph | list_item | table | figure | note | byline | dateline | meta | footnote | reference | html
+    text: str          # inline Markdown
+    line: int          # 1-based source line
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+def read_source(path: Path) -> str:
+    """Read a raw source as UTF-8 text, with errors that name the file and line."""
+    path = Path(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise BuildError(Problem(str(path), None, "source file is empty",
+                                 "copy the document's text into the file or remove its manifest entry"))
+    if len(data) > MAX_BYTES:
+        raise BuildError(Problem(str(path), None, f"source is {len(data) // 1024} KiB; the limit is "
+                                 f"{MAX_BYTES // 1024} KiB", "split the document into several manifest entries"))
+    if b"\x00" in data[:8192]:
+        raise BuildError(Problem(str(path), None, "source looks binary (contains NUL bytes)",
+                                 "export the document as UTF-8 text (Markdown, plain text or HTML)"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        guess = ""
+        for enc in ("gb18030", "big5"):
+            try:
+                data.decode(enc)
+                guess = f" (it decodes as {enc})"
+                break
+            except UnicodeDecodeError:
+                pass
+        raise BuildError(Problem(str(path), line, f"not valid UTF-8 at byte {exc.start}{guess}",
+                                 f"convert it: iconv -f {'GB18030' if 'gb' in guess else 'ENCODING'} -t UTF-8 "
+                                 f"{path.name} > {path.name}.utf8 (then replace the file and update sha256)")) from exc
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_ESCAPE = re.compile(r"([\\`*_<>])")
+
+
+def escape_md(text: str) -> str:
+    """Escape characters that Markdown would interpret, leaving CJK text as is."""
+    return _ESCAPE.sub(r"\\\1", text)
+
+
+def join_cjk(a: str, b: str) -> str:
+    """Join two wrapped fragments: no space between CJK, one space between Latin words."""
+    a, b = a.rstrip(), b.lstrip()
+    if not a or not b:
+        return a + b
+    if re.match(r"[A-Za-z0-9,.;:)]", a[-1]) and re.match(r"[A-Za-z0-9(]", b[0]):
+        return a + " " + b
+    return a + b

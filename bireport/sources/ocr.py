@@ -1,0 +1,18 @@
+"""Adapter for OCR'd newspaper text: one `line` item per non-blank physical line.
+
+The layout (column width, indentation) is kept in attrs so the `reflow_ocr` repair can find
+paragraphs, headlines and bylines; blank lines carry no meaning in OCR output and are skipped."""
+from __future__ import annotations
+
+from .base import Item, escape_md
+
+
+def parse(text: str, meta) -> list[Item]:
+    items = []
+    for n, raw in enumerate(text.split("\n"), 1):
+        if not raw.strip():
+            continue
+        stripped = raw.rstrip()
+        indent = len(stripped) - len(stripped.lstrip())
+        items.append(Item("line", escape_md(stripped.strip()), n, {"indent": indent, "raw": raw}))
+    return items
