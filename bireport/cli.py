@@ -1,0 +1,154 @@
+"""The command line behind build.py. Errors print as `file:line: error: … --> fix` and exit 1."""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .errors import BuildError
+
+console = Console(stderr=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description="Bilingual report site generator")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="generate pages, build the site and the PDFs")
+    b.add_argument("--strict", action="store_true", help="fail on any untranslated or fuzzy segment")
+    b.add_argument("--no-pdf", action="store_true", help="skip PDF export")
+    g = sub.add_parser("generate", help="generate pages into docs/ only")
+    g.add_argument("--force", action="store_true")
+    sub.add_parser("serve", help="live preview with mkdocs serve")
+    sub.add_parser("check", help="repair report, table validation and translation QA")
+    sub.add_parser("status", help="translation coverage per document")
+    sub.add_parser("pdf", help="export PDFs")
+    t = sub.add_parser("translate", help="maintain the translation memory")
+    t.add_argument("--update", action="store_true", help="add new segments, mark changed ones fuzzy, obsolete removed")
+    t.add_argument("--import", dest="import_file", help="merge a JSON list of {ctx, msgid, msgstr}")
+    t.add_argument("--engine", help="OpenAI-compatible chat-completions base URL for machine translation")
+    t.add_argument("--model", default="default")
+    t.add_argument("--batch", type=int, default=8)
+    return p
+
+
+def main(argv, root: Path) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.cmd](args, root)
+    except BuildError as exc:
+        for p in exc.problems:
+            console.print(f"[bold red]{p.path}{':' + str(p.line) if p.line else ''}: {p.severity}:[/] {p.message}",
+                          highlight=False, markup=True)
+            if p.fix:
+                console.print(f"  --> {p.fix}", highlight=False, markup=False)
+        console.print(f"[red]{len(exc.problems)} problem(s); nothing was overwritten.[/]")
+        return 1
+
+
+def cmd_generate(args, root):
+    from .pipeline import generate
+
+    res = generate(root, force=getattr(args, "force", False))
+    console.print("up to date" if res.skipped else f"generated ({', '.join(f'{k} {v:.2f}s' for k, v in res.timings.items())})")
+    return 0
+
+
+def cmd_build(args, root):
+    from .pipeline import Paths, generate, run_mkdocs
+    from . import qa
+
+    res = generate(root)
+    report = qa.run(root)
+    qa.print_summary(report, console)
+    if args.strict and report.blocking():
+        raise BuildError(report.blocking_problems())
+    run_mkdocs(Paths(root))
+    console.print("site built in site/")
+    if not args.no_pdf:
+        from . import pdf
+
+        pdf.build_pdfs(root)
+    return 0
+
+
+def cmd_serve(args, root):
+    from .pipeline import generate
+
+    generate(root)
+    return subprocess.call([sys.executable, "-m", "mkdocs", "serve"], cwd=root)
+
+
+def cmd_check(args, root):
+    from .pipeline import Paths, stage_ingest
+    from . import qa
+
+    docs = stage_ingest(Paths(root))
+    for d in docs:
+        r = d.report
+        console.rule(f"{d.id}  ({d.meta.file})")
+        for key in ("joined", "moved", "corrected", "normalised", "warnings"):
+            for item in getattr(r, key):
+                console.print(f"  {key:10} {item}", highlight=False, markup=False)
+        for item in r.dropped:
+            console.print(f"  {'dropped':10} line {item['line']}: {item['rule']}: {item['text']!r} ({item['reason']})",
+                          highlight=False, markup=False)
+        for item in r.missing:
+            console.print(f"  {'missing':10} {item}", highlight=False, markup=False)
+    report = qa.run(root, docs=docs)
+    qa.print_findings(report, console)
+    return 1 if report.errors() else 0
+
+
+def cmd_status(args, root):
+    from . import qa
+
+    rows = qa.coverage(root)
+    table = Table(title="Translation coverage (en)")
+    for col in ("document", "segments", "translated", "fuzzy", "untranslated", "%"):
+        table.add_column(col, justify="right" if col != "document" else "left")
+    for r in rows:
+        table.add_row(r["doc"], str(r["total"]), str(r["translated"]), str(r["fuzzy"]), str(r["untranslated"]),
+                      f"{r['percent']:.1f}")
+    Console().print(table)
+    return 0
+
+
+def cmd_translate(args, root):
+    from . import i18n
+    from .pipeline import Paths, stage_ingest
+
+    paths = Paths(root)
+    if args.update:
+        docs = stage_ingest(paths)
+        from .qa import extra_segments
+
+        for d in docs:
+            stats = i18n.update(i18n.segments(d, extra_segments(paths, d)), i18n.po_path(paths.i18n, d.id), d.id)
+            console.print(f"{d.id}: {stats}")
+        stats = i18n.update_ui(paths.i18n)
+        console.print(f"ui: {stats}")
+    if args.import_file:
+        n = i18n.import_json(paths.i18n, Path(args.import_file))
+        console.print(f"imported {n} translations from {args.import_file}")
+    if args.engine:
+        from .mt import translate_untranslated
+
+        n = translate_untranslated(paths, args.engine, model=args.model, batch=args.batch)
+        console.print(f"machine-translated {n} segments (marked fuzzy + machine: review before publishing)")
+    return 0
+
+
+def cmd_pdf(args, root):
+    from . import pdf
+
+    pdf.build_pdfs(root)
+    return 0
+
+
+COMMANDS = {"generate": cmd_generate, "build": cmd_build, "serve": cmd_serve, "check": cmd_check,
+            "status": cmd_status, "translate": cmd_translate, "pdf": cmd_pdf}

@@ -1,0 +1,1 @@
+"""Translation QA (placeholder until the full checks land)."""

@@ -1,0 +1,521 @@
+"""Stage 5: render Markdown pages (zh, en, side-by-side) into a staging docs tree via Jinja2.
+
+Block → Markdown is a table of small functions (`BLOCK_RENDERERS`); page skeletons are the
+templates in templates/. English comes from the translation memory (i18n.Catalog); a segment
+without a reviewed translation shows the Chinese with a visible "not yet translated" marker and
+lang="zh" — it never passes as English.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .i18n import Catalog
+from .model import Block, Document, Section
+
+LANGS = ("zh", "en")
+UI = {
+    # key: (zh, en) — the site's own strings; English also lives in data/i18n/en/ui.po
+    "home": ("首页", "Home"),
+    "documents": ("文献", "Documents"),
+    "data": ("数据", "Data"),
+    "glossary": ("术语表", "Glossary"),
+    "parallel": ("对照", "Side by side"),
+    "publisher": ("发布者/作者", "Publisher / author"),
+    "date": ("日期", "Date"),
+    "source_url": ("原文链接", "Original URL"),
+    "rights": ("版权说明", "Rights"),
+    "script": ("原文字体", "Original script"),
+    "format": ("来源格式", "Source format"),
+    "contents": ("目录", "Contents"),
+    "source_toc": ("原文目录", "The source's table of contents"),
+    "missing": ("原文缺此章节", "not in the source text"),
+    "truncated": ("原文到此为止：目录所列以下章节未见于原文正文。", "The source text ends here: the following chapters listed in its table of contents are not in the source."),
+    "editorial": ("编辑说明（修复报告）", "Editorial notes (repair report)"),
+    "joined": ("跨页/断行段落接合", "paragraphs rejoined across page breaks / line wraps"),
+    "moved": ("移位（页脚材料、表格）", "items moved (page-footer material, tables)"),
+    "dropped": ("删除（广告、样板文字、不安全 HTML）", "removed (spam, boilerplate, unsafe HTML)"),
+    "corrected": ("编者更正", "editorial corrections"),
+    "figure_no_data": ("原文只给出图题和数据来源，未包含图表数据，故此处不绘制图表。",
+                       "The source gives only this figure's caption and source, not its data, so no chart is drawn."),
+    "image_withheld": ("图片未转载（原图由第三方托管）。", "Image not reproduced (hosted by a third party)."),
+    "untranslated": ("尚未翻译", "Not yet translated"),
+    "original_script": ("原文（繁体）", "Original text (traditional script)"),
+    "abstract": ("摘要", "Abstract"),
+    "keywords": ("关键词", "Keywords"),
+    "clc": ("中图分类号", "CLC number"),
+    "received": ("收稿日期", "Received"),
+    "author_bio": ("作者简介", "About the authors"),
+    "footnotes": ("注释", "Notes"),
+    "references": ("参考文献", "References"),
+    "sections": ("章节", "Sections"),
+    "translation_credit": ("中文翻译", "Chinese translation"),
+    "original_en": ("英文原文", "English original"),
+    "report_title": ("中美经贸关系：双语资料汇编", "China–US Economic and Trade Relations: A Bilingual Source Reader"),
+    "report_intro": ("本站将五篇关于中美经贸关系的中文原始文献整理为可检索、可打印的中英双语报告：文本经规则化修复，表格转为数据并重绘图表，英文版由本项目自行翻译。",
+                     "This site turns five Chinese source documents on China–US economic and trade relations into a searchable, printable bilingual report: the texts are repaired by reproducible rules, tables become data with regenerated charts, and the English edition is this project's own translation."),
+    "pdf": ("PDF 下载", "PDF downloads"),
+    "pdf_zh": ("中文版", "Chinese edition"),
+    "pdf_en": ("英文版", "English edition"),
+    "pdf_sbs": ("中英对照版", "Side-by-side edition"),
+    "editor_inserted": ("编者补入", "inserted by the editor"),
+}
+
+
+def ui(key: str, lang: str, cat: Catalog | None = None) -> str:
+    zh, en = UI[key]
+    if lang == "zh":
+        return zh
+    if cat is not None:
+        got = cat.get(f"ui/{key}", zh)
+        if got:
+            return got
+    return en
+
+
+# ---------------------------------------------------------------- page model
+
+@dataclass
+class Page:
+    """One generated page: its path under the language folder and its sections."""
+
+    doc: Document | None
+    slug: str                    # path without .md, relative to the language root ("scio-whitepaper-2025/s1")
+    sections: list[Section] = field(default_factory=list)
+    kind: str = "section"        # home | document | section | data | glossary
+
+    @property
+    def depth(self) -> int:
+        # with use_directory_urls, "a/b" is served at /a/b/ (index pages at /a/)
+        parts = self.slug.split("/")
+        return len(parts) - (1 if parts[-1] == "index" else 0)
+
+
+def url_of(slug: str) -> str:
+    if slug == "index":
+        return ""
+    if slug.endswith("/index"):
+        return slug[: -len("index")]
+    return slug + "/"
+
+
+def pages_for(doc: Document) -> list[Page]:
+    groups = doc.top_sections()
+    if doc.meta.paging == "single":
+        return [Page(doc, f"{doc.id}/index", [s for g in groups for s in g], "document")]
+    intro = [s for g in groups for s in g if s.id == "intro"]
+    pages = [Page(doc, f"{doc.id}/index", intro, "document")]
+    for g in groups:
+        if g[0].id == "intro":
+            continue
+        pages.append(Page(doc, f"{doc.id}/{g[0].id}", g, "section"))
+    return pages
+
+
+# ---------------------------------------------------------------- inline conversion
+
+class Text:
+    """Turns a segment into Markdown for one language (with fallback marker)."""
+
+    def __init__(self, lang: str, cat: Catalog, ref_page: str | None, stats: dict):
+        self.lang, self.cat, self.ref_page, self.stats = lang, cat, ref_page, stats
+
+    def get(self, ctx: str, zh: str) -> tuple[str, bool]:
+        """(markdown, is_translated)."""
+        if self.lang == "zh" or not zh:
+            return zh, True
+        en = self.cat.get(ctx, zh)
+        if en is None:
+            self.stats.setdefault("untranslated", []).append(ctx)
+            return zh, False
+        return en, True
+
+    def inline(self, text: str) -> str:
+        text = re.sub(r"\[@([\d,\-]+)\]", self._cite, text)
+        return text
+
+    def _cite(self, m) -> str:
+        nums = m.group(1)
+        first = re.split(r"[,\-]", nums)[0]
+        if self.ref_page is None:
+            return f"[{nums}]"
+        return f"<sup class=\"cite\">[\\[{nums}\\]]({self.ref_page}#ref-{first})</sup>"
+
+    def para(self, ctx: str, zh: str, cls: str = "") -> str:
+        md, ok = self.get(ctx, zh)
+        md = self.inline(md)
+        if ok:
+            return md + (f"\n{{: .{cls} }}" if cls else "")
+        return untranslated_block(md)
+
+    def span(self, ctx: str, zh: str) -> str:
+        md, ok = self.get(ctx, zh)
+        md = self.inline(md)
+        return md if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
+
+
+def untranslated_block(md: str) -> str:
+    return ('<div class="untranslated" lang="zh" markdown>\n'
+            '<p class="untranslated-marker" lang="en">Not yet translated — Chinese original shown</p>\n\n'
+            f"{md}\n\n</div>")
+
+
+# ---------------------------------------------------------------- blocks
+
+def r_paragraph(b: Block, t: Text, ctx) -> str:
+    cls = "author-note" if b.attrs.get("region") == "footer" else ""
+    out = t.para(b.id, b.text, cls)
+    for k, note in enumerate(b.attrs.get("notes", []) or [], 1):
+        if note:
+            zh_note = note.split(" / ")[0]
+            out += "\n\n" + f'<p class="editorial-note">{ui("corrected", t.lang)}：' if t.lang == "zh" else "\n\n" + '<p class="editorial-note">Editorial correction: '
+            out += md_inline_escape(t.get(f"{b.id}/note{k}", zh_note)[0]) + "</p>"
+    return out
+
+
+def md_inline_escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def r_list_item(b: Block, t: Text, ctx) -> str:
+    body, ok = t.get(b.id, b.text)
+    body = t.inline(body)
+    if not ok:
+        body = f'<span lang="zh" class="untranslated">{body}</span> <em class="untranslated-marker">(not yet translated)</em>'
+    if b.attrs.get("ordered"):
+        return f"{b.attrs.get('number') or 1}. {body}"
+    return f"- {body}"
+
+
+def r_figure(b: Block, t: Text, ctx) -> str:
+    cap = t.span(b.id, b.text)
+    num = b.attrs.get("number")
+    label = (f"图{num} " if t.lang == "zh" else f"Figure {num}. ") if num else ""
+    lines = [f'<figure class="source-figure" id="{b.id.split("/")[-1]}" markdown>']
+    if b.attrs.get("image_withheld"):
+        lines.append(f'<div class="figure-placeholder">{ui("image_withheld", t.lang)}</div>')
+    else:
+        lines.append(f'<div class="figure-placeholder">{ui("figure_no_data", t.lang)}</div>')
+    caption = f"{label}{cap}"
+    if b.attrs.get("credit"):
+        caption += f" <cite>{t.span(b.id + '/credit', b.attrs['credit'])}</cite>"
+    if b.attrs.get("source"):
+        caption += f'<br><span class="source-note">{t.span(b.id + "/source", b.attrs["source"])}</span>'
+    lines.append(f"<figcaption markdown>{caption}</figcaption>")
+    lines.append("</figure>")
+    return "\n".join(lines)
+
+
+def r_table(b: Block, t: Text, ctx) -> str:
+    return ctx["table_renderer"](b, t.lang, ctx["rel"])
+
+
+def r_byline(b: Block, t: Text, ctx) -> str:
+    return t.para(b.id, b.text, "byline")
+
+
+def r_dateline(b: Block, t: Text, ctx) -> str:
+    return t.para(b.id, b.text, "dateline")
+
+
+def r_subheadline(b: Block, t: Text, ctx) -> str:
+    return t.para(b.id, b.text, "subheadline")
+
+
+def r_reference(b: Block, t: Text, ctx) -> str:
+    n = b.attrs["number"]
+    body, ok = t.get(b.id, b.text)
+    if not ok:
+        body = f'<span lang="zh" class="untranslated">{body}</span>'
+    return f"\\[{n}\\] {body}\n{{: #ref-{n} .reference }}"
+
+
+BLOCK_RENDERERS: dict[str, Callable] = {
+    "paragraph": r_paragraph, "quote": r_paragraph, "note": r_paragraph,
+    "list_item": r_list_item, "figure": r_figure, "table": r_table, "byline": r_byline,
+    "dateline": r_dateline, "subheadline": r_subheadline, "reference": r_reference,
+}
+
+
+def render_blocks(blocks: list[Block], t: Text, ctx) -> list[tuple[Block | None, str]]:
+    """Markdown per block; list items of one list are grouped."""
+    out: list[tuple[Block | None, str]] = []
+    prev_list = None
+    for b in blocks:
+        md = BLOCK_RENDERERS[b.kind](b, t, ctx)
+        if b.kind == "list_item" and prev_list == b.attrs.get("list") and out:
+            out[-1] = (out[-1][0], out[-1][1] + "\n" + md)
+        else:
+            out.append((b, md))
+        prev_list = b.attrs.get("list") if b.kind == "list_item" else None
+    return out
+
+
+def heading_md(s: Section, t: Text, base_level: int, doc_id: str) -> str:
+    level = min(6, max(1, base_level + s.level - 1))
+    title = t.span(f"{doc_id}/{s.id}/title", s.title) if s.title else ""
+    number = s.number
+    if t.lang == "en" and number and not re.match(r"^\d", number):
+        number = _cn_number_en(number)
+    text = f"{number} {title}".strip() if number else title
+    return f"{'#' * level} {text} {{ #{s.id} }}"
+
+
+_CN = "一二三四五六七八九十"
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+def _cn_number_en(number: str) -> str:
+    inner = number.strip("()（）")
+    if inner in _CN:
+        i = _CN.index(inner)
+        return f"({i + 1})" if number.startswith(("(", "（")) else _ROMAN[i] + "."
+    return number
+
+
+# ---------------------------------------------------------------- pages
+
+def _env(templates_dir: Path) -> Environment:
+    return Environment(loader=FileSystemLoader(str(templates_dir)), undefined=StrictUndefined,
+                       keep_trailing_newline=True, trim_blocks=False, autoescape=False)
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative URL between two site paths (directory URLs), so the site works under any sub-path."""
+    import posixpath
+
+    base = "/" + from_url
+    target = "/" + to_url
+    r = posixpath.relpath(target, base if base.endswith("/") else posixpath.dirname(base))
+    if r == ".":
+        return "./"
+    return r + ("/" if to_url.endswith("/") and not r.endswith("/") else "")
+
+
+def frel(from_file: str, to_file: str) -> str:
+    """Relative *file* link between two docs/ files (MkDocs validates and rewrites these)."""
+    import posixpath
+
+    return posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
+
+
+def view_file(view: str, slug: str) -> str:
+    return {"zh": f"zh/{slug}.md", "en": f"en/{slug}.md", "sbs": f"zh/parallel/{slug}.md"}[view]
+
+
+def view_url(view: str, slug: str) -> str:
+    u = url_of(slug)
+    return {"zh": u, "en": "en/" + u, "sbs": "parallel/" + u}[view]
+
+
+def alternates(view: str, slug: str) -> dict:
+    me = view_url(view, slug)
+    return {v: rel(me, view_url(v, slug)) for v in ("zh", "en", "sbs")}
+
+
+def _page_title(page: Page, t: Text, lang: str) -> str:
+    doc = page.doc
+    if page.kind == "document":
+        return strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0])
+    s = page.sections[0]
+    title = strip_md(t.get(f"{doc.id}/{s.id}/title", s.title)[0]) if s.title else ""
+    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else _cn_number_en(s.number)
+    return f"{number} {title}".strip()
+
+
+def strip_md(text: str) -> str:
+    text = re.sub(r"\{\+\+(.*?)\+\+\}", r"\1", text)
+    text = re.sub(r"\[@[\d,\-]+\]|\[\^\w+\]|\^(\d+)\^", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return text.replace("\\", "").replace("**", "").strip()
+
+
+class Renderer:
+    """Renders every page of every document for one view (zh | en | sbs)."""
+
+    def __init__(self, templates_dir: Path, cat: Catalog, table_renderer: Callable, glossary=None):
+        self.env = _env(templates_dir)
+        self.cat = cat
+        self.table_renderer = table_renderer
+        self.glossary = glossary or []
+        self.stats: dict = {}
+
+    # -- helpers
+    def text(self, lang: str, view: str, slug: str, doc: Document | None) -> Text:
+        ref = None
+        if doc and doc.references:
+            ref_slug = f"{doc.id}/references" if doc.meta.paging == "sections" else f"{doc.id}/index"
+            me, target = view_file(view, slug), view_file(view, ref_slug)
+            ref = frel(me, target) if target != me else ""
+        return Text(lang, self.cat, ref, self.stats)
+
+    def uidict(self, lang):
+        return {k: ui(k, lang, self.cat) for k in UI}
+
+    def body(self, page: Page, t: Text, lang: str, page_url: str, base_level: int) -> str:
+        parts = []
+        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./"}
+        for s in page.sections:
+            if s.title or s.number:
+                parts.append(heading_md(s, t, base_level, page.doc.id))
+            for _b, md in render_blocks(s.blocks, t, ctx):
+                parts.append(md)
+        return "\n\n".join(parts)
+
+    def footnotes(self, doc: Document, t: Text, body: str) -> str:
+        out = []
+        for fn in doc.footnotes:
+            if f"[^{fn.key}]" in body:
+                md, ok = t.get(fn.id, fn.text)
+                out.append(f"[^{fn.key}]: {md if ok else '<span lang=zh>' + md + '</span> (not yet translated)'}")
+        return "\n\n".join(out)
+
+    def missing(self, doc: Document, lang: str, t: Text) -> list[str]:
+        out = []
+        for i, e in enumerate(doc.toc, 1):
+            if not e["present"]:
+                title = t.span(f"{doc.id}/toc/{i}", e["title"])
+                num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
+                out.append(f"{num} {title}".strip())
+        return out
+
+    # -- pages
+    def document_pages(self, doc: Document, view: str) -> dict[str, str]:
+        lang = "en" if view == "en" else "zh"
+        out = {}
+        pages = pages_for(doc)
+        for page in pages:
+            url = view_url(view, page.slug)
+            t = self.text(lang, view, page.slug, doc)
+            title = _page_title(page, t, lang)
+            common = dict(title=title, description="", no_search=view == "sbs", alt=alternates(view, page.slug),
+                          view=view, lang=lang, ui=self.uidict(lang))
+            is_last = page is pages[-1] or (len(pages) > 1 and page is pages[-2] and pages[-1].sections[0].id == "references")
+            truncated = self.missing(doc, lang, t) if is_last and any(not e["present"] for e in doc.toc) and page.kind != "document" or (
+                page.kind == "document" and len(pages) == 1 and any(not e["present"] for e in doc.toc)) else []
+            if view == "sbs":
+                md = self.parallel_page(page, doc, url, title, common)
+            elif page.kind == "document":
+                md = self.document_page(page, doc, t, lang, url, common, pages, truncated)
+            else:
+                body = self.body(page, t, lang, url, base_level=1)
+                md = self.env.get_template("section.md.j2").render(
+                    **common, body=body, truncated=truncated, footnotes=self.footnotes(doc, t, body))
+            out[page.slug] = md
+        return out
+
+    def document_page(self, page, doc, t, lang, url, common, pages, truncated) -> str:
+        front = doc.front
+        front_lines = [t.span(f"{doc.id}/front/line{i}", ln) for i, ln in enumerate(front.get("lines", []), 1)]
+        fields = []
+        for key in ("abstract", "keywords"):
+            if front.get(key):
+                if lang == "en" and front.get(f"{key}_en") and not self.cat.get(f"{doc.id}/front/{key}", front[key]):
+                    val = front[f"{key}_en"]
+                else:
+                    val = t.span(f"{doc.id}/front/{key}", front[key])
+                fields.append((ui(key, lang, self.cat), val))
+        if front.get("clc"):
+            fields.append((ui("clc", lang), f"{front['clc']} · {front.get('doc_code', '')} · {front.get('article_no', '')}"))
+        if front.get("received"):
+            fields.append((ui("received", lang), front["received"]))
+        if front.get("author_bio"):
+            fields.append((ui("author_bio", lang), t.span(f"{doc.id}/front/author_bio", front["author_bio"])))
+        toc = []
+        present_slugs = {}
+        for p in pages[1:]:
+            for s in p.sections:
+                present_slugs[strip_md(s.title)] = frel(view_file(common["view"], page.slug), view_file(common["view"], p.slug)) + ("" if s is p.sections[0] else f"#{s.id}")
+        for i, e in enumerate(doc.toc, 1):
+            num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
+            toc.append({"level": e["level"], "present": e["present"], "number": num,
+                        "title": strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0]),
+                        "href": present_slugs.get(strip_md(e["title"]))})
+        section_links = [{"title": _page_title(p, t, lang), "href": frel(view_file(common["view"], page.slug), view_file(common["view"], p.slug))}
+                         for p in pages[1:]] if not doc.toc else []
+        body = self.body(page, t, lang, url, base_level=2)
+        original = [b.attrs["original"] for b in doc.blocks() if b.attrs.get("original")] if lang == "zh" else []
+        report = []
+        r = doc.report
+        if r.joined:
+            report.append((ui("joined", lang), r.joined))
+        if r.moved:
+            report.append((ui("moved", lang), r.moved))
+        if r.dropped:
+            report.append((ui("dropped", lang), [f"line {d['line']}: {d['rule']} — {d['reason']}" for d in r.dropped]))
+        if r.corrected:
+            report.append((ui("corrected", lang), r.corrected))
+        report = [(k, [it.replace("\n", " ").replace("*", "\\*") for it in v]) for k, v in report]
+        return self.env.get_template("document.md.j2").render(
+            **{**common, "title": common["title"]}, meta=doc.meta, front=front,
+            publisher=strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0]),
+            front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
+            body=body, truncated=truncated if len(pages) == 1 else [], original=original, report=report,
+            footnotes=self.footnotes(doc, t, body))
+
+    def parallel_page(self, page, doc, url, title, common) -> str:
+        tz = self.text("zh", "sbs", page.slug, doc)
+        te = self.text("en", "sbs", page.slug, doc)
+        ctx = {"table_renderer": self.table_renderer, "rel": rel(url, "")}
+        rows = []
+        if page.kind == "document":
+            rows.append({"heading": "", "anchor": "meta", "zh": doc.meta.title["zh"],
+                         "en": te.span(f"{doc.id}/meta/title", doc.meta.title["zh"])})
+            for i, ln in enumerate(doc.front.get("lines", []), 1):
+                rows.append({"heading": "", "anchor": f"front-line{i}", "zh": ln, "en": te.span(f"{doc.id}/front/line{i}", ln)})
+            for key in ("abstract", "keywords"):
+                if doc.front.get(key):
+                    rows.append({"heading": "", "anchor": f"front-{key}",
+                                 "zh": f"**{ui(key, 'zh')}：** {doc.front[key]}",
+                                 "en": f"**{ui(key, 'en')}:** " + (te.span(f"{doc.id}/front/{key}", doc.front[key]))})
+        for s in page.sections:
+            heading = ""
+            if s.title or s.number:
+                level = (1 if page.kind == "section" else 2) + s.level - 1
+                heading = heading_md(s, tz, level, doc.id)
+                rows.append({"heading": heading, "anchor": f"{s.id}-title", "zh": "",
+                             "en": f'<p class="sbs-heading">{heading_md(s, te, level, doc.id).split(" ", 1)[1].rsplit(" {", 1)[0]}</p>'})
+                rows[-1]["zh"] = f'<p class="sbs-heading">{strip_md(s.number + " " + s.title)}</p>'
+            zh_blocks = render_blocks(s.blocks, tz, ctx)
+            en_blocks = render_blocks(s.blocks, te, ctx)
+            for (b, zmd), (_b2, emd) in zip(zh_blocks, en_blocks):
+                rows.append({"heading": "", "anchor": b.id.split("/")[-1] + "-" + s.id, "zh": zmd, "en": emd})
+        body_all = "\n".join(r["zh"] + r["en"] for r in rows)
+        foot = self.footnotes(doc, tz, body_all)
+        if page.kind == "section":
+            title_md = ""
+        else:
+            title_md = title
+        return self.env.get_template("parallel.md.j2").render(**{**common, "title": title}, rows=rows,
+                                                             footnotes=foot) .replace("# " + title + "\n", ("# " + title_md + "\n") if title_md else "", 1)
+
+    def home(self, docs: list[Document], lang: str) -> str:
+        t = Text(lang, self.cat, None, self.stats)
+        url = view_url(lang, "index")
+        me = view_file(lang, "index")
+        items = []
+        for d in docs:
+            items.append({"title": strip_md(t.get(f"{d.id}/meta/title", d.meta.title["zh"])[0]),
+                          "link": frel(me, view_file(lang, f"{d.id}/index")),
+                          "publisher": strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0]),
+                          "date": d.meta.date, "format": d.meta.format, "script": d.meta.script})
+        pdfs = [{"label": ui(k, lang), "href": rel(url, f"pdf/{name}")} for k, name in
+                (("pdf_zh", "report-zh.pdf"), ("pdf_en", "report-en.pdf"), ("pdf_sbs", "report-zh-en.pdf"))]
+        return self.env.get_template("home.md.j2").render(
+            title=ui("report_title", lang, self.cat), description=ui("report_intro", lang, self.cat), no_search=False,
+            alt=alternates(lang, "index"), view=lang, lang=lang, ui=self.uidict(lang), docs=items, pdfs=pdfs,
+            data_link=frel(me, view_file(lang, "data")), glossary_link=frel(me, view_file(lang, "glossary")))
+
+    def glossary_page(self, lang: str) -> str:
+        rows = "\n".join(f"| {g.zh} | {g.en} | {g.note} |" for g in self.glossary)
+        head = "| 中文 | English | 说明 |" if lang == "zh" else "| Chinese | English | Note |"
+        fm = self.env.get_template("_frontmatter.md.j2").render(
+            title=ui("glossary", lang), description="", no_search=False, alt=alternates(lang, "glossary"), view=lang)
+        sw = self.env.get_template("_switcher.md.j2").render(alt=alternates(lang, "glossary"), view=lang, lang=lang)
+        return f"{fm}\n{sw}\n\n# {ui('glossary', lang)}\n\n{head}\n|---|---|---|\n{rows}\n"
