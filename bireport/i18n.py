@@ -199,3 +199,52 @@ class Catalog:
         if e.fuzzy:
             return "fuzzy"
         return "translated" if e.msgstr else "untranslated"
+
+
+def import_json(i18n_dir: Path, path: Path, lang: str = "en") -> int:
+    """Merge translations from a JSON list of {ctx, msgid, msgstr} (e.g. from a CAT tool or a
+    translator's working file). An entry is taken only when its msgid equals the PO's current
+    msgid (matched by msgctxt, else by identical msgid) — a stale translation is never imported."""
+    import json
+
+    items = json.loads(path.read_text(encoding="utf-8"))
+    by_ctx = {it["ctx"]: it for it in items}
+    by_msgid = {it["msgid"]: it for it in items}
+    n = 0
+    for po_file in sorted((i18n_dir / lang).glob("*.po")):
+        po = load_po(po_file)
+        changed = False
+        for e in po:
+            if e.obsolete or not e.msgctxt:
+                continue
+            it = by_ctx.get(e.msgctxt)
+            if it is None or it["msgid"] != e.msgid:
+                it = by_msgid.get(e.msgid)
+            if it is None or not it.get("msgstr"):
+                continue
+            if e.msgstr != it["msgstr"] or e.fuzzy:
+                e.msgstr = it["msgstr"]
+                if "fuzzy" in e.flags:
+                    e.flags.remove("fuzzy")
+                e.previous_msgid = None
+                changed = True
+                n += 1
+        if changed:
+            save_po(po, po_file)
+    return n
+
+
+def update_ui(i18n_dir: Path) -> dict:
+    """The site's own UI strings (render.UI) live in data/i18n/en/ui.po."""
+    from .render import UI
+
+    segs = [Segment(f"ui/{k}", zh, "site UI string", "bireport/render.py:0") for k, (zh, _en) in UI.items()]
+    path = po_path(i18n_dir, UI_DOMAIN)
+    existed = path.exists()
+    stats = update(segs, path, UI_DOMAIN)
+    if not existed:  # seed with the English written alongside the UI strings in code
+        po = load_po(path)
+        for e in po:
+            e.msgstr = UI[e.msgctxt.split("/", 1)[1]][1]
+        save_po(po, path)
+    return stats

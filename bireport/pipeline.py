@@ -93,9 +93,14 @@ def stage_tables(paths: Paths, docs, cat):
         from . import tables as tables_mod
     except ImportError:  # pragma: no cover - tables stage not installed
         tables_mod = None
-    if tables_mod is None or not hasattr(tables_mod, "extract"):
+    try:
+        from . import charts as charts_mod
+    except ImportError:  # pragma: no cover
+        charts_mod = None
+    needed = ("extract", "validate", "table_markdown", "data_page_markdown")
+    if tables_mod is None or charts_mod is None or not all(hasattr(tables_mod, n) for n in needed) \
+            or not hasattr(charts_mod, "build_charts"):
         return {}, _plain_table_renderer, [], {}
-    from . import charts as charts_mod
 
     found = {}
     problems = []

@@ -377,7 +377,7 @@ def front_matter(ctx, items):
             continue
         if it.kind == "heading":
             in_zone = False
-        if in_zone and it.kind == "paragraph":
+        if in_zone and it.kind == "paragraph" and not (_TABLE_CAP.match(plain(text)) or _FIG_CAP.match(plain(text))):
             if len(plain(text)) < 120 and not ends_sentence(text) or text.startswith("("):
                 ctx.front.setdefault("lines", []).append(text)
                 ctx.report.moved.append(f"line {it.line}: front line → metadata")
@@ -413,6 +413,7 @@ def footnote_definitions(ctx, items):
 
 # ---------------------------------------------------------------- tables and figures
 
+_TABLE_CAP_ = None
 _TABLE_CAP = re.compile(r"^表\s*(\d+)\s*[:：]?\s*(.+)$")
 _FIG_CAP = re.compile(r"^图\s*(\d+)\s*[:：]?\s*(.+)$")
 _NOTE = re.compile(r"^(注|资料来源|数据来源|来源|说明)\s*[:：]|^\S{1,8}\\?\*\s*[:：]")
