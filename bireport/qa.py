@@ -53,7 +53,7 @@ class Report:
 def _strip(text: str) -> str:
     text = re.sub(r"\]\([^)]*\)", "]", text)          # URLs
     text = re.sub(r"\[@[\d,\-]+\]|\[\^\w+\]|\^\d+\^", " ", text)
-    return text
+    return text.replace("{++", "").replace("++}", "")
 
 
 def expected_numbers(zh: str) -> list[tuple[str, list[float], str]]:

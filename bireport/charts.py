@@ -1,0 +1,446 @@
+"""Charts regenerated from the table data: Altair -> Vega-Lite JSON + SVG, per language.
+
+Chart types (chosen per table in data/tables/presentation.yaml, `chart.type`):
+  line            trends over years; one panel per unit (amounts / shares), colour per series
+  stacked_bar     composition over years (white paper Table 2)
+  hbar_blocks     ranked horizontal bars, one panel per block (exports / imports by HS chapter)
+  small_multiples one small line chart per group (technology), one row of panels per unit
+  ratio_bar       numerator as a share of denominator per series (China vs worldwide)
+
+English output converts 亿美元 to USD billion (value / 10); percentages are unchanged.
+Labels for English go through `tr(msgctxt, zh) -> str | None` first, then the schema's en label.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+import altair as alt
+import pandas as pd
+
+from . import tables as T
+from .errors import BuildError, Problem
+
+CHARTS_VERSION = "1"
+FONT = "Noto Sans CJK SC"
+FONT_DIRS = ["/usr/share/fonts/opentype/noto"]
+CACHE_FILE = ".charts-cache.json"
+PARALLEL_MIN = 6          # render in 2 processes only when at least this many SVGs are stale
+
+Tr = Callable[[str, str], "str | None"]
+
+# Generic words, per language (not per table, so not in the translation memory).
+WORDS = {
+    "zh": {"year": "年份", "value": "数值", "series": "指标", "group": "类别",
+           "amount": "金额（{u}）", "share": "占比（%）", "count": "数量",
+           "ratio": "{num}占{den}的比重（%）", "source": "{note}", "of": "占比"},
+    "en": {"year": "Year", "value": "Value", "series": "Series", "group": "Category",
+           "amount": "Value ({u})", "share": "Share (%)", "count": "Count",
+           "ratio": "{num} as a share of {den} (%)", "source": "{note}", "of": "Share"},
+}
+UNIT_MEASURE = {"亿美元": "amount", "%": "share", "count": "count"}
+PALETTE = "tableau10"
+
+
+def _no_tr(ctx: str, zh: str) -> None:
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Strings
+
+def caption(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
+    s = table.schema
+    if lang == "zh":
+        return s.caption.zh
+    return tr(f"table/{s.id}/caption", s.caption.zh) or s.caption.en or s.caption.zh
+
+
+def source_note(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
+    n = table.schema.source_note
+    if n is None:
+        return ""
+    if lang == "zh":
+        return n.zh
+    return tr(f"table/{table.id}/note", n.zh) or n.en or n.zh
+
+
+def footnote_text(table: T.Table, i: int, lang: str, tr: Tr = _no_tr) -> str:
+    f = table.schema.footnotes[i]
+    if lang == "zh":
+        return f.text.zh
+    return tr(f"table/{table.id}/footnote/{i + 1}", f.text.zh) or f.text.en or f.text.zh
+
+
+def chart_title(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
+    s = table.schema
+    if lang == "zh":
+        return s.caption.zh
+    return tr(f"chart/{s.id}/title", s.caption.zh) or caption(table, "en", tr)
+
+
+def chart_description(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
+    zh = describe(table, "zh")
+    if lang == "zh":
+        return zh
+    return tr(f"chart/{table.id}/description", zh) or describe(table, "en", tr)
+
+
+def strings(table: T.Table) -> list[tuple[str, str, str]]:
+    """Every translatable string of a table and its chart: (msgctxt, zh, en default)."""
+    s, tid = table.schema, table.id
+    out = [(f"table/{tid}/caption", s.caption.zh, s.caption.en)]
+    out += [(f"table/{tid}/label/{k}", lab.zh, lab.en) for k, lab in s.labels.items()]
+    if s.source_note:
+        out.append((f"table/{tid}/note", s.source_note.zh, s.source_note.en))
+    out += [(f"table/{tid}/footnote/{i + 1}", f.text.zh, f.text.en) for i, f in enumerate(s.footnotes)]
+    out.append((f"chart/{tid}/title", s.caption.zh, s.caption.en))
+    out.append((f"chart/{tid}/description", describe(table, "zh"), describe(table, "en")))
+    return out
+
+
+def _lab(table, kind, zh, lang, tr):
+    return T.label_text(table, T.key_of(table, kind, zh), lang, tr)
+
+
+def _unit(u, lang):
+    return T.unit_label(u, lang)
+
+
+def _axis_title(unit: str, lang: str) -> str:
+    w = WORDS[lang]
+    return w[UNIT_MEASURE[unit]].format(u=_unit(unit, lang))
+
+
+def _fmt(v: float, unit: str, lang: str) -> str:
+    v = T.display_value(v, unit, lang)
+    text = f"{v:,.3f}".rstrip("0").rstrip(".") if lang == "en" else f"{v:.3f}".rstrip("0").rstrip(".")
+    return text + ("%" if unit == "%" else f" {_unit(unit, lang)}" if unit != "count" else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Description (text alternative)
+
+def describe(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
+    """A short text alternative: what is plotted, the range, and start/end/peak of each series."""
+    s, df, spec = table.schema, table.data, table.schema.chart
+    kind = spec["type"]
+    zh = lang == "zh"
+    names = {"line": ("折线图", "Line chart"), "stacked_bar": ("堆积柱形图", "Stacked bar chart"),
+             "hbar_blocks": ("条形图", "Bar chart"), "small_multiples": ("小多图折线图", "Small-multiple line charts"),
+             "ratio_bar": ("条形图", "Bar chart")}[kind]
+    title = chart_title(table, lang, tr)
+    parts = [f"{names[0]}：{title}。" if zh else f"{names[1]}: {title}."]
+    if kind in ("line", "small_multiples", "stacked_bar"):
+        y0, y1 = int(df["year"].min()), int(df["year"].max())
+        keys = [c for c in ("group", "series") if c in df.columns]
+        for key, g in list(df.groupby(keys + ["unit"], sort=False))[:4]:
+            g = g.sort_values("year")
+            key = key if isinstance(key, tuple) else (key,)
+            name = " ".join(_lab(table, k, v, lang, tr) for k, v in zip(keys, key))
+            unit = key[-1]
+            a, b = g.iloc[0], g.iloc[-1]
+            top = g.loc[g["value"].idxmax()]
+            if zh:
+                parts.append(f"{name}：{y0}年{_fmt(a.value, unit, lang)}，{y1}年{_fmt(b.value, unit, lang)}，"
+                             f"最高为{int(top.year)}年的{_fmt(top.value, unit, lang)}。")
+            else:
+                parts.append(f"{name}: {_fmt(a.value, unit, lang)} in {y0}, {_fmt(b.value, unit, lang)} in {y1}, "
+                             f"highest in {int(top.year)} ({_fmt(top.value, unit, lang)}).")
+        n = df.groupby(keys + ["unit"]).ngroups
+        if n > 4:
+            parts.append(f"另有{n - 4}个序列，详见数据表。" if zh else f"{n - 4} more series are in the data table.")
+    elif kind == "hbar_blocks":
+        for grp, g in df.groupby("group", sort=False):
+            top = g.loc[g["value"].idxmax()]
+            name, cat = _lab(table, "group", grp, lang, tr), _lab(table, "category", top.category, lang, tr)
+            parts.append(f"{name}：最大为{cat}，{_fmt(top.value, top.unit, lang)}。" if zh
+                         else f"{name}: largest is {cat} ({_fmt(top.value, top.unit, lang)}).")
+    elif kind == "ratio_bar":
+        r = _ratio_frame(table, lang, tr)
+        hi, lo = r.loc[r["ratio"].idxmax()], r.loc[r["ratio"].idxmin()]
+        parts.append(f"比重最高的是{hi.series_label}（{hi.ratio:.1f}%），最低的是{lo.series_label}（{lo.ratio:.1f}%）。" if zh
+                     else f"Highest: {hi.series_label} ({hi.ratio:.1f}%); lowest: {lo.series_label} ({lo.ratio:.1f}%).")
+    return "".join(parts) if zh else " ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Data per language
+
+def chart_frame(table: T.Table, lang: str, tr: Tr = _no_tr) -> pd.DataFrame:
+    """The CSV data with display labels and values in the display unit of `lang`."""
+    df = table.data.copy()
+    out = pd.DataFrame()
+    if "year" in df:
+        out["year"] = df["year"].astype(int)
+    if "category" in df:
+        out["category"] = [_lab(table, "category", v, lang, tr) for v in df["category"]]
+    if "group" in df:
+        out["group"] = [_lab(table, "group", v, lang, tr) for v in df["group"]]
+    out["series"] = [_lab(table, "series", v, lang, tr) for v in df["series"]]
+    out["unit"] = [_unit(u, lang) for u in df["unit"]]
+    out["unit_key"] = df["unit"]
+    out["value"] = [T.display_value(v, u, lang) for v, u in zip(df["value"], df["unit"])]
+    out["value_text"] = [_fmt(v, u, lang) for v, u in zip(df["value"], df["unit"])]
+    return out
+
+
+def _ratio_frame(table, lang, tr) -> pd.DataFrame:
+    spec, df = table.schema.chart, table.data
+    num, den = spec["numerator"], spec["denominator"]
+    rows = []
+    for ser, g in df.groupby("series", sort=False):
+        a = g[g["category"] == num].iloc[0]
+        b = g[g["category"] == den].iloc[0]
+        rows.append({"series_label": _lab(table, "series", ser, lang, tr),
+                     "ratio": round(a.value / b.value * 100, 2),
+                     "num_text": _fmt(a.value, a.unit, lang), "den_text": _fmt(b.value, b.unit, lang)})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Chart builders
+
+def _tooltip(table, lang, with_group=False, key="year"):
+    w = WORDS[lang]
+    tips = [alt.Tooltip(f"{key}:{'O' if key == 'year' else 'N'}", title=_field_title(table, key, lang))]
+    if with_group:
+        tips.append(alt.Tooltip("group:N", title=w["group"]))
+    tips += [alt.Tooltip("series:N", title=w["series"]), alt.Tooltip("value_text:N", title=w["value"])]
+    return tips
+
+
+def _field_title(table, name, lang):
+    f = next((f for f in table.schema.fields if f["name"] == name), None)
+    if f is None:
+        return WORDS[lang].get(name, name)
+    return f[lang] or f["zh"]
+
+
+def _percent_axis(unit_key, title):
+    if unit_key == "%":
+        return alt.Axis(title=title, labelExpr="datum.label + '%'")
+    return alt.Axis(title=title, format=",~f")
+
+
+def _line(table, df, lang, tr):
+    spec = table.schema.chart
+    panels = []
+    color_field = spec.get("color", "series")
+    stroke = spec.get("stroke")
+    for unit_key in _units(df):
+        d = df[df["unit_key"] == unit_key]
+        enc = dict(
+            x=alt.X("year:O", title=_field_title(table, "year", lang), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang)),
+                    scale=alt.Scale(zero=unit_key != "%")),
+            color=alt.Color(f"{color_field}:N", title=None, sort=list(dict.fromkeys(d[color_field])),
+                            scale=alt.Scale(scheme=PALETTE),
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
+            tooltip=_tooltip(table, lang, with_group="group" in d),
+        )
+        if stroke:
+            enc["strokeDash"] = alt.StrokeDash(f"{stroke}:N", title=None,
+                                               legend=alt.Legend(orient="bottom", columns=1, labelLimit=360))
+        detail = [c for c in ("group", "series") if c in d and c not in (color_field, stroke)]
+        if detail:
+            enc["detail"] = alt.Detail(f"{detail[0]}:N")
+        panels.append(alt.Chart(d).mark_line(point=True).encode(**enc).properties(width=560, height=240))
+    return alt.vconcat(*panels).resolve_scale(color="independent", strokeDash="independent") \
+        if len(panels) > 1 else panels[0]
+
+
+def _units(df):
+    order = ["亿美元", "count", "%"]
+    return sorted(set(df["unit_key"]), key=order.index)
+
+
+def _stacked_bar(table, df, lang, tr):
+    unit_key = _units(df)[0]
+    order = list(dict.fromkeys(df["series"]))
+    return alt.Chart(df).mark_bar().encode(
+        x=alt.X("year:O", title=_field_title(table, "year", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(value):Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang))),
+        color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(scheme=PALETTE),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
+        order=alt.Order("series_order:Q"),
+        tooltip=_tooltip(table, lang),
+    ).transform_calculate(
+        series_order=f"indexof({json.dumps(order, ensure_ascii=False)}, datum.series)"
+    ).properties(width=560, height=320)
+
+
+def _hbar_blocks(table, df, lang, tr):
+    panels = []
+    for grp in dict.fromkeys(df["group"]):
+        d = df[df["group"] == grp]
+        unit_key = d["unit_key"].iloc[0]
+        base = alt.Chart(d).encode(
+            y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=460)),
+            x=alt.X("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang))),
+            tooltip=[alt.Tooltip("category:N", title=_field_title(table, "category", lang)),
+                     alt.Tooltip("value_text:N", title=WORDS[lang]["value"])])
+        bars = base.mark_bar(color="#4c78a8")
+        text = base.mark_text(align="left", dx=3, fontSize=11).encode(text="value_text:N")
+        panels.append((bars + text).properties(title=alt.TitleParams(grp, anchor="start", fontSize=13),
+                                               width=300, height=alt.Step(20)))
+    return alt.vconcat(*panels)
+
+
+def _small_multiples(table, df, lang, tr):
+    spec = table.schema.chart
+    facet = spec.get("facet", "group")
+    panels = []
+    for unit_key in _units(df):
+        d = df[df["unit_key"] == unit_key]
+        ser = d["series"].iloc[0]
+        ch = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=14)).encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-90, values=[2012, 2015, 2018, 2021, 2023])),
+            y=alt.Y("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang))),
+            tooltip=_tooltip(table, lang, with_group=True),
+        ).properties(width=150, height=90).facet(
+            facet=alt.Facet(f"{facet}:N", title=None, sort=list(dict.fromkeys(d[facet])),
+                            header=alt.Header(labelFontSize=12)),
+            columns=4,
+        ).resolve_scale(y="independent").properties(
+            title=alt.TitleParams(ser, anchor="start", fontSize=13))
+        panels.append(ch)
+    return alt.vconcat(*panels)
+
+
+def _ratio_bar(table, df, lang, tr):
+    spec = table.schema.chart
+    r = _ratio_frame(table, lang, tr)
+    num = _lab(table, "category", spec["numerator"], lang, tr)
+    den = _lab(table, "category", spec["denominator"], lang, tr)
+    r["ratio_text"] = [f"{v:.1f}%" for v in r["ratio"]]
+    base = alt.Chart(r).encode(
+        y=alt.Y("series_label:N", title=None, sort=list(r["series_label"]), axis=alt.Axis(labelLimit=300)),
+        x=alt.X("ratio:Q", axis=alt.Axis(title=WORDS[lang]["ratio"].format(num=num, den=den),
+                                         labelExpr="datum.label + '%'")),
+        tooltip=[alt.Tooltip("series_label:N", title=WORDS[lang]["series"]),
+                 alt.Tooltip("num_text:N", title=num), alt.Tooltip("den_text:N", title=den),
+                 alt.Tooltip("ratio_text:N", title=WORDS[lang]["ratio"].format(num=num, den=den))])
+    return (base.mark_bar(color="#e45756") + base.mark_text(align="left", dx=3).encode(text="ratio_text:N")) \
+        .properties(width=480, height=alt.Step(26))
+
+
+BUILDERS = {"line": _line, "stacked_bar": _stacked_bar, "hbar_blocks": _hbar_blocks,
+            "small_multiples": _small_multiples, "ratio_bar": _ratio_bar}
+
+
+def chart(table: T.Table, lang: str, tr: Tr = _no_tr) -> alt.TopLevelMixin:
+    """The Altair chart of a table in `lang`."""
+    df = chart_frame(table, lang, tr)
+    ch = BUILDERS[table.schema.chart["type"]](table, df, lang, tr)
+    note = source_note(table, lang, tr)
+    return ch.properties(
+        title=alt.TitleParams(chart_title(table, lang, tr), subtitle=[note] if note else [],
+                              anchor="start", fontSize=15, subtitleFontSize=11, subtitleColor="#555"),
+        description=chart_description(table, lang, tr),
+    ).configure(font=FONT).configure_view(stroke=None).configure_axis(labelFontSize=11, titleFontSize=12)
+
+
+def spec(table: T.Table, lang: str, tr: Tr = _no_tr) -> dict:
+    """The Vega-Lite spec (validated by Altair against the Vega-Lite schema)."""
+    return chart(table, lang, tr).to_dict(validate=True)
+
+
+def spec_json(sp: dict) -> str:
+    return json.dumps(sp, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering + cache
+
+_fonts_registered = False
+
+
+def _register_fonts() -> None:
+    global _fonts_registered
+    if not _fonts_registered:
+        import vl_convert as vlc
+        for d in FONT_DIRS:
+            if Path(d).is_dir():
+                vlc.register_font_directory(d)
+        _fonts_registered = True
+
+
+def render_svg(spec_text: str) -> str:
+    """SVG from a Vega-Lite JSON string (no network access)."""
+    import vl_convert as vlc
+    _register_fonts()
+    return vlc.vegalite_to_svg(spec_text, allowed_base_urls=[])
+
+
+def _atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def content_hash(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
+    """Hash of CSV + schema + charts version + language + the resolved translations."""
+    h = hashlib.sha256()
+    resolved = [(c, tr(c, zh) if lang != "zh" else None) for c, zh, _ in strings(table)] if lang != "zh" else []
+    for part in (T.csv_text(table), T.schema_text(table), CHARTS_VERSION, lang,
+                 json.dumps(resolved, ensure_ascii=False), Path(__file__).read_text(encoding="utf-8")):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
+                 langs=("zh", "en")) -> dict[str, dict[str, dict]]:
+    """Write <id>.<lang>.vl.json and .svg per table and language; skip unchanged ones (cache)."""
+    T.check_unique(tables)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache_path = out_dir / CACHE_FILE
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    result: dict[str, dict[str, dict]] = {}
+    todo: list[tuple[str, str, Path, str]] = []
+    new_cache = {}
+    for t in sorted(tables, key=lambda t: t.id):
+        for lang in langs:
+            jp, sp = out_dir / f"{t.id}.{lang}.vl.json", out_dir / f"{t.id}.{lang}.svg"
+            h = content_hash(t, lang, tr)
+            name = f"{t.id}.{lang}"
+            desc = chart_description(t, lang, tr)
+            result.setdefault(t.id, {})[lang] = {"json": jp, "svg": sp, "description": desc}
+            new_cache[name] = h
+            if cache.get(name) == h and jp.exists() and sp.exists():
+                continue
+            try:
+                text = spec_json(spec(t, lang, tr))
+            except Exception as exc:  # schema validation or builder failure: name the table
+                raise BuildError(Problem(t.schema.source_file, t.schema.caption_line,
+                                         f"chart for {t.id} ({lang}) failed: {exc}",
+                                         "check the chart spec in data/tables/presentation.yaml")) from exc
+            _atomic(jp, text)
+            todo.append((name, text, sp, h))
+    _render_all(todo)
+    _atomic(cache_path, json.dumps(dict(sorted(new_cache.items())), indent=1) + "\n")
+    return result
+
+
+def _render_all(todo) -> None:
+    """SVGs in 2 worker processes when there is enough work (measured: see tests/test_charts.py)."""
+    texts = [t for _, t, _, _ in todo]
+    if len(todo) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=2) as ex:
+            svgs = list(ex.map(render_svg, texts))
+    else:
+        svgs = [render_svg(t) for t in texts]
+    for (_, _, sp, _), svg in zip(todo, svgs):
+        _atomic(sp, svg)
