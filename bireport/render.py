@@ -273,7 +273,7 @@ _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 def _cn_number_en(number: str) -> str:
     inner = number.strip("()（）")
-    if inner in _CN:
+    if inner and inner in _CN:
         i = _CN.index(inner)
         return f"({i + 1})" if number.startswith(("(", "（")) else _ROMAN[i] + "."
     return number
