@@ -41,7 +41,7 @@ WORDS = {
            "ratio": "{num}占{den}的比重（%）", "source": "{note}", "of": "占比"},
     "en": {"year": "Year", "value": "Value", "series": "Series", "group": "Category",
            "amount": "Value ({u})", "share": "Share (%)", "count": "Count",
-           "ratio": "{num} as a share of {den} (%)", "source": "{note}", "of": "Share"},
+           "ratio": "{num} as a share of the {den_lc} total (%)", "source": "{note}", "of": "Share"},
 }
 UNIT_MEASURE = {"亿美元": "amount", "%": "share", "count": "count"}
 PALETTE = "tableau10"
@@ -54,27 +54,9 @@ def _no_tr(ctx: str, zh: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # Strings
 
-def caption(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
-    s = table.schema
-    if lang == "zh":
-        return s.caption.zh
-    return tr(f"table/{s.id}/caption", s.caption.zh) or s.caption.en or s.caption.zh
-
-
-def source_note(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
-    n = table.schema.source_note
-    if n is None:
-        return ""
-    if lang == "zh":
-        return n.zh
-    return tr(f"table/{table.id}/note", n.zh) or n.en or n.zh
-
-
-def footnote_text(table: T.Table, i: int, lang: str, tr: Tr = _no_tr) -> str:
-    f = table.schema.footnotes[i]
-    if lang == "zh":
-        return f.text.zh
-    return tr(f"table/{table.id}/footnote/{i + 1}", f.text.zh) or f.text.en or f.text.zh
+caption = T.caption_text
+source_note = T.note_text
+footnote_text = T.footnote_text
 
 
 def chart_title(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
@@ -117,10 +99,15 @@ def _axis_title(unit: str, lang: str) -> str:
     return w[UNIT_MEASURE[unit]].format(u=_unit(unit, lang))
 
 
-def _fmt(v: float, unit: str, lang: str) -> str:
-    v = T.display_value(v, unit, lang)
-    text = f"{v:,.3f}".rstrip("0").rstrip(".") if lang == "en" else f"{v:.3f}".rstrip("0").rstrip(".")
+def _fmt(v: float, unit: str, lang: str, ndec: int = 2) -> str:
+    text = T.format_value(v, unit, lang, ndec)
     return text + ("%" if unit == "%" else f" {_unit(unit, lang)}" if unit != "count" else "")
+
+
+def _row_fmt(table, lang):
+    """Formatter for rows of table.data using the column's source decimals."""
+    dec = T.decimals(table)
+    return lambda r: _fmt(r["value"], r["unit"], lang, dec[(r.get("group", ""), r["series"], r["unit"])])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,6 +122,7 @@ def describe(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
              "hbar_blocks": ("条形图", "Bar chart"), "small_multiples": ("小多图折线图", "Small-multiple line charts"),
              "ratio_bar": ("条形图", "Bar chart")}[kind]
     title = chart_title(table, lang, tr)
+    rf = _row_fmt(table, lang)
     parts = [f"{names[0]}：{title}。" if zh else f"{names[1]}: {title}."]
     if kind in ("line", "small_multiples", "stacked_bar"):
         y0, y1 = int(df["year"].min()), int(df["year"].max())
@@ -147,11 +135,11 @@ def describe(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
             a, b = g.iloc[0], g.iloc[-1]
             top = g.loc[g["value"].idxmax()]
             if zh:
-                parts.append(f"{name}：{y0}年{_fmt(a.value, unit, lang)}，{y1}年{_fmt(b.value, unit, lang)}，"
-                             f"最高为{int(top.year)}年的{_fmt(top.value, unit, lang)}。")
+                parts.append(f"{name}：{int(a.year)}年{rf(a)}，{int(b.year)}年{rf(b)}，"
+                             f"最高为{int(top.year)}年的{rf(top)}。")
             else:
-                parts.append(f"{name}: {_fmt(a.value, unit, lang)} in {y0}, {_fmt(b.value, unit, lang)} in {y1}, "
-                             f"highest in {int(top.year)} ({_fmt(top.value, unit, lang)}).")
+                parts.append(f"{name}: {rf(a)} in {int(a.year)}, {rf(b)} in {int(b.year)}, "
+                             f"highest in {int(top.year)} ({rf(top)}).")
         n = df.groupby(keys + ["unit"]).ngroups
         if n > 4:
             parts.append(f"另有{n - 4}个序列，详见数据表。" if zh else f"{n - 4} more series are in the data table.")
@@ -159,8 +147,8 @@ def describe(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
         for grp, g in df.groupby("group", sort=False):
             top = g.loc[g["value"].idxmax()]
             name, cat = _lab(table, "group", grp, lang, tr), _lab(table, "category", top.category, lang, tr)
-            parts.append(f"{name}：最大为{cat}，{_fmt(top.value, top.unit, lang)}。" if zh
-                         else f"{name}: largest is {cat} ({_fmt(top.value, top.unit, lang)}).")
+            parts.append(f"{name}：最大为{cat}，{rf(top)}。" if zh
+                         else f"{name}: largest is {cat} ({rf(top)}).")
     elif kind == "ratio_bar":
         r = _ratio_frame(table, lang, tr)
         hi, lo = r.loc[r["ratio"].idxmax()], r.loc[r["ratio"].idxmin()]
@@ -186,7 +174,8 @@ def chart_frame(table: T.Table, lang: str, tr: Tr = _no_tr) -> pd.DataFrame:
     out["unit"] = [_unit(u, lang) for u in df["unit"]]
     out["unit_key"] = df["unit"]
     out["value"] = [T.display_value(v, u, lang) for v, u in zip(df["value"], df["unit"])]
-    out["value_text"] = [_fmt(v, u, lang) for v, u in zip(df["value"], df["unit"])]
+    f = _row_fmt(table, lang)
+    out["value_text"] = [f(r) for _, r in df.iterrows()]
     return out
 
 
@@ -194,12 +183,13 @@ def _ratio_frame(table, lang, tr) -> pd.DataFrame:
     spec, df = table.schema.chart, table.data
     num, den = spec["numerator"], spec["denominator"]
     rows = []
+    rf = _row_fmt(table, lang)
     for ser, g in df.groupby("series", sort=False):
         a = g[g["category"] == num].iloc[0]
         b = g[g["category"] == den].iloc[0]
         rows.append({"series_label": _lab(table, "series", ser, lang, tr),
                      "ratio": round(a.value / b.value * 100, 2),
-                     "num_text": _fmt(a.value, a.unit, lang), "den_text": _fmt(b.value, b.unit, lang)})
+                     "num_text": rf(a), "den_text": rf(b)})
     return pd.DataFrame(rows)
 
 
@@ -281,7 +271,7 @@ def _hbar_blocks(table, df, lang, tr):
         d = df[df["group"] == grp]
         unit_key = d["unit_key"].iloc[0]
         base = alt.Chart(d).encode(
-            y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=460)),
+            y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=640)),
             x=alt.X("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang))),
             tooltip=[alt.Tooltip("category:N", title=_field_title(table, "category", lang)),
                      alt.Tooltip("value_text:N", title=WORDS[lang]["value"])])
@@ -321,11 +311,11 @@ def _ratio_bar(table, df, lang, tr):
     r["ratio_text"] = [f"{v:.1f}%" for v in r["ratio"]]
     base = alt.Chart(r).encode(
         y=alt.Y("series_label:N", title=None, sort=list(r["series_label"]), axis=alt.Axis(labelLimit=300)),
-        x=alt.X("ratio:Q", axis=alt.Axis(title=WORDS[lang]["ratio"].format(num=num, den=den),
+        x=alt.X("ratio:Q", axis=alt.Axis(title=WORDS[lang]["ratio"].format(num=num, den=den, den_lc=den.lower()),
                                          labelExpr="datum.label + '%'")),
         tooltip=[alt.Tooltip("series_label:N", title=WORDS[lang]["series"]),
                  alt.Tooltip("num_text:N", title=num), alt.Tooltip("den_text:N", title=den),
-                 alt.Tooltip("ratio_text:N", title=WORDS[lang]["ratio"].format(num=num, den=den))])
+                 alt.Tooltip("ratio_text:N", title=WORDS[lang]["ratio"].format(num=num, den=den, den_lc=den.lower()))])
     return (base.mark_bar(color="#e45756") + base.mark_text(align="left", dx=3).encode(text="ratio_text:N")) \
         .properties(width=480, height=alt.Step(26))
 

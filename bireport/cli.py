@@ -67,12 +67,12 @@ def cmd_build(args, root):
     qa.print_summary(report, console)
     if args.strict and report.blocking():
         raise BuildError(report.blocking_problems())
-    run_mkdocs(Paths(root))
-    console.print("site built in site/")
     if not args.no_pdf:
         from . import pdf
 
-        pdf.build_pdfs(root)
+        pdf.build_pdfs(root)          # into docs/pdf/, published with the site
+    run_mkdocs(Paths(root))
+    console.print("site built in site/")
     return 0
 
 

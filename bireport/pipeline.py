@@ -313,7 +313,4 @@ def run_mkdocs(paths: Paths, strict: bool = True) -> None:
     if proc.returncode != 0:
         raise BuildError(Problem("mkdocs.yml", None, "mkdocs build failed:\n" + proc.stderr[-4000:],
                                  "fix the reported page or config; the previous site/ is unchanged"))
-    pdf_dir = paths.site / "pdf"
-    if pdf_dir.exists():
-        shutil.copytree(pdf_dir, stage / "pdf")
     swap_in(stage, paths.site)

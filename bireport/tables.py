@@ -796,6 +796,29 @@ def unit_label(unit: str, lang: str) -> str:
     return UNITS[unit][lang]
 
 
+def caption_text(table: Table, lang: str, tr: tr=None) -> str:
+    s = table.schema
+    if lang == "zh":
+        return s.caption.zh
+    return (tr and tr(f"table/{s.id}/caption", s.caption.zh)) or s.caption.en or s.caption.zh
+
+
+def note_text(table: Table, lang: str, tr: tr=None) -> str:
+    n = table.schema.source_note
+    if n is None:
+        return ""
+    if lang == "zh":
+        return n.zh
+    return (tr and tr(f"table/{table.id}/note", n.zh)) or n.en or n.zh
+
+
+def footnote_text(table: Table, i: int, lang: str, tr: tr=None) -> str:
+    f = table.schema.footnotes[i]
+    if lang == "zh":
+        return f.text.zh
+    return (tr and tr(f"table/{table.id}/footnote/{i + 1}", f.text.zh)) or f.text.en or f.text.zh
+
+
 def label_text(table: Table, key: str, lang: str, tr=None) -> str:
     lab = table.schema.labels[key]
     if lang == "zh":
@@ -809,3 +832,32 @@ def key_of(table: Table, kind: str, zh: str) -> str:
         if lab.kind == kind and lab.zh == zh:
             return k
     raise KeyError(f"{table.id}: no {kind} label {zh!r}")
+
+
+def _ndec(v: float) -> int:
+    s = repr(float(v))
+    if "e" in s:
+        return 6
+    frac = s.split(".")[1] if "." in s else ""
+    return 0 if frac == "0" else len(frac)
+
+
+def decimals(table: Table) -> dict[tuple, int]:
+    """Decimals to print per (group, series, unit): the most any value of that column has.
+
+    (The source prints '13.40'; the CSV stores 13.4; display restores two decimals.)
+    """
+    df = table.data
+    out: dict[tuple, int] = {}
+    for g, s, u, v in zip(df["group"] if "group" in df else [""] * len(df), df["series"], df["unit"], df["value"]):
+        k = (g, s, u)
+        out[k] = max(out.get(k, 0), _ndec(v))
+    return out
+
+
+def format_value(value: float, unit: str, lang: str, ndec: int, thousands: bool = True) -> str:
+    """A value in the display unit of `lang` with `ndec` source decimals (+1 when divided by 10)."""
+    v = display_value(value, unit, lang)
+    if lang == "en" and UNITS[unit]["factor_en"] == 0.1:
+        ndec += 1
+    return f"{v:,.{ndec}f}" if thousands else f"{v:.{ndec}f}"
