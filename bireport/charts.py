@@ -407,7 +407,9 @@ def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
             h = content_hash(t, lang, tr)
             name = f"{t.id}.{lang}"
             desc = chart_description(t, lang, tr)
-            result.setdefault(t.id, {})[lang] = {"json": jp, "svg": sp, "description": desc}
+            result.setdefault(t.id, {})[lang] = {"json": jp, "svg": sp, "description": desc,
+                                                 "title": chart_title(t, lang, tr),
+                                                 "source": source_note(t, lang, tr)}
             new_cache[name] = h
             if cache.get(name) == h and jp.exists() and sp.exists():
                 continue
@@ -434,3 +436,22 @@ def _render_all(todo) -> None:
         svgs = [render_svg(t) for t in texts]
     for (_, _, sp, _), svg in zip(todo, svgs):
         _atomic(sp, svg)
+
+
+# ---------------------------------------------------------------------------------------------
+# Page snippet
+
+def chart_markdown(table_id: str, lang: str, chart_info: dict, rel: str = "") -> str:
+    """<figure> with the interactive chart div (SVG <img> as no-JS fallback), caption, description."""
+    from html import escape
+    desc = escape(chart_info["description"])
+    title = escape(chart_info.get("title", ""))
+    source = escape(chart_info.get("source", ""))
+    base = f"{rel}assets/charts/{table_id}.{lang}"
+    did = f"chart-desc-{table_id}-{lang}"
+    return (f'<figure class="chart" id="chart-{table_id}" aria-describedby="{did}">\n'
+            f'<div class="vl-chart" data-spec="{base}.vl.json" data-description="{desc}">'
+            f'<img src="{base}.svg" alt="{desc}" loading="lazy"></div>\n'
+            f'<figcaption><span class="chart-title">{title}</span>'
+            + (f' <span class="chart-source">{source}</span>' if source else "")
+            + f'</figcaption>\n<p class="visually-hidden" id="{did}">{desc}</p>\n</figure>\n')

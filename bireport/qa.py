@@ -16,6 +16,8 @@ from .i18n import Segment, load_po, po_path
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december"]
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 _NUM = r"\d+(?:[ ,]\d{3})*(?:\.\d+)?"
 ZH_NUM = re.compile(rf"({_NUM})\s*(万亿|亿|万|%|％|年|月|日)?")
 EN_NUM = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -97,6 +99,8 @@ def check_numbers(zh: str, en: str) -> list[str]:
     missing = []
     for form, accepted, kind in expected_numbers(zh):
         ok = any(math.isclose(a, h, rel_tol=1e-9, abs_tol=1e-9) for a in accepted for h in have)
+        if not ok and kind in ("", "年", "日") and accepted[0].is_integer() and 0 <= accepted[0] <= 20:
+            ok = re.search(rf"\b{WORDS[int(accepted[0])]}\b", low) is not None
         if not ok and kind == "month":
             ok = MONTHS[int(accepted[0]) - 1] in low or MONTHS[int(accepted[0]) - 1][:3] + "." in low
         if not ok:

@@ -184,6 +184,8 @@ class Finding:
     fix: str = ""
     key: str = ""
     """Stable id of the finding kind (anomaly, identity, percent, label...)."""
+    params: dict = field(default_factory=dict)
+    """Structured details for the reader-facing text (see `finding_text`)."""
 
     def to_problem(self) -> Problem:
         return Problem(self.path, self.line, self.message, self.fix, self.severity)
@@ -644,7 +646,9 @@ def _check_identities(s, df) -> list[Finding]:
                 out.append(Finding("error", s.source_file, int(lines.get(k, 0)) or None,
                                    f"{s.id} {k}: {ident['total']} = {total:g} but "
                                    f"{' + '.join(ident['parts'])} = {parts:g} (difference {diff:.2f})",
-                                   "check the three values against the original publication", "identity"))
+                                   "check the three values against the original publication", "identity",
+                                   {"key": int(k) if keyf == "year" else k, "total": ident["total"],
+                                    "parts": list(ident["parts"]), "diff": round(diff, 4)}))
     return out
 
 
@@ -678,7 +682,10 @@ def _check_anomalies(s, df) -> list[Finding]:
                                    f"{s.id} {years[i]} {what}: {v:g}{unit} is far from the values before "
                                    f"and after it (neighbours' median {med:g}; {v / med:.2f}x)",
                                    "compare with the original publication; if it is a typo there, "
-                                   "record a correction in data/corrections", "anomaly"))
+                                   "record a correction in data/corrections", "anomaly",
+                                   {"year": int(years[i]), "group": r0.get("group", "") or "",
+                                    "series": r0["series"], "unit": r0["unit"], "value": float(v),
+                                    "median": float(med)}))
     return out
 
 
@@ -796,14 +803,14 @@ def unit_label(unit: str, lang: str) -> str:
     return UNITS[unit][lang]
 
 
-def caption_text(table: Table, lang: str, tr: tr=None) -> str:
+def caption_text(table: Table, lang: str, tr=None) -> str:
     s = table.schema
     if lang == "zh":
         return s.caption.zh
     return (tr and tr(f"table/{s.id}/caption", s.caption.zh)) or s.caption.en or s.caption.zh
 
 
-def note_text(table: Table, lang: str, tr: tr=None) -> str:
+def note_text(table: Table, lang: str, tr=None) -> str:
     n = table.schema.source_note
     if n is None:
         return ""
@@ -812,7 +819,7 @@ def note_text(table: Table, lang: str, tr: tr=None) -> str:
     return (tr and tr(f"table/{table.id}/note", n.zh)) or n.en or n.zh
 
 
-def footnote_text(table: Table, i: int, lang: str, tr: tr=None) -> str:
+def footnote_text(table: Table, i: int, lang: str, tr=None) -> str:
     f = table.schema.footnotes[i]
     if lang == "zh":
         return f.text.zh
@@ -861,3 +868,230 @@ def format_value(value: float, unit: str, lang: str, ndec: int, thousands: bool 
     if lang == "en" and UNITS[unit]["factor_en"] == 0.1:
         ndec += 1
     return f"{v:,.{ndec}f}" if thousands else f"{v:.{ndec}f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown / HTML snippets for the site pages
+
+from html import escape as _esc  # noqa: E402
+
+UI = {
+    "zh": {"table": "表{n}", "check": "数据校验", "csv": "下载 CSV", "schema": "数据结构（YAML）",
+           "unit_caption": "（单位：{u}）", "ok": "校验通过", "n_warn": "{n} 条提示", "unit": "单位",
+           "columns": "字段", "source": "来源", "status": "校验", "doc": "文献", "data_title": "数据",
+           "data_intro": "本站所有表格均由原文提取为整洁数据（每行一个观测值），可下载 CSV；"
+                         "英文版将亿美元换算为十亿美元（数值除以 10）。",
+           "anomaly": "{year}年 {what}：{value} 与前后年份差异很大（相邻值中位数 {median}），请与原文核对。",
+           "identity": "{key}：{total} 不等于 {parts} 之和（相差 {diff}）。",
+           "other": "{msg}"},
+    "en": {"table": "Table {n}", "check": "Data check", "csv": "Download CSV", "schema": "Schema (YAML)",
+           "unit_caption": " ({u})", "ok": "passed", "n_warn": "{n} notice(s)", "unit": "Unit",
+           "columns": "Fields", "source": "Source", "status": "Check", "doc": "Document", "data_title": "Data",
+           "data_intro": "Every table on this site is extracted from the source text as tidy data (one "
+                         "observation per row) and offered as CSV. The English edition converts 亿美元 "
+                         "(10^8 USD) to USD billion (value ÷ 10).",
+           "anomaly": "{year} {what}: {value} differs sharply from the years before and after it "
+                      "(neighbours' median {median}); check against the original publication.",
+           "identity": "{key}: {total} is not the sum of {parts} (difference {diff}).",
+           "other": "{msg}"},
+}
+SHOWN_FINDINGS = {"anomaly", "identity", "percent", "type", "negative"}
+
+
+def _lab_zh(table: Table, kind: str, zh: str, lang: str, tr) -> str:
+    return label_text(table, key_of(table, kind, zh), lang, tr) if zh else ""
+
+
+def finding_text(table: Table, f: Finding, lang: str, tr=None) -> str:
+    """Reader-facing text of a finding in `lang` (labels translated, units converted)."""
+    p, ui = f.params, UI[lang]
+    if f.key == "anomaly" and p:
+        what = " ".join(x for x in (_lab_zh(table, "group", p["group"], lang, tr),
+                                    _lab_zh(table, "series", p["series"], lang, tr)) if x)
+        nd = max(_ndec(p["value"]), 1)
+        val = format_value(p["value"], p["unit"], lang, nd) + ("%" if p["unit"] == "%" else f" {unit_label(p['unit'], lang)}")
+        med = format_value(p["median"], p["unit"], lang, nd)
+        return ui["anomaly"].format(year=p["year"], what=what, value=val, median=med)
+    if f.key == "identity" and p:
+        sep = "、" if lang == "zh" else ", "
+        return ui["identity"].format(key=p["key"], total=_lab_zh(table, "series", p["total"], lang, tr),
+                                     parts=sep.join(_lab_zh(table, "series", x, lang, tr) for x in p["parts"]),
+                                     diff=p["diff"])
+    return ui["other"].format(msg=f.message)
+
+
+def shown_findings(table: Table) -> list[Finding]:
+    return [f for f in validate(table) if f.key in SHOWN_FINDINGS]
+
+
+def _header_cell(table: Table, col: Column, lang: str, tr) -> str:
+    s = table.schema
+    if col.role == "key":
+        if col.group:
+            return label_text(table, col.group, lang, tr)
+        fkey = next(k for k, v in s.labels.items() if v.kind == "field")
+        return label_text(table, fkey, lang, tr) if s.orientation == "rows" else ""
+    if col.year is not None:
+        return str(col.year) if lang == "en" else f"{col.year}年"
+    text = label_text(table, col.series, lang, tr)
+    mark = next((f.marker for f in s.footnotes if f.label == col.series), "")
+    unit = "" if col.unit == "count" or s.orientation == "columns" else unit_label(col.unit, lang)
+    unit = (f"（{unit}）" if lang == "zh" else f" ({unit})") if unit else ""
+    return _esc(text) + (f"<sup>{_esc(mark)}</sup>" if mark else "") + _esc(unit)
+
+
+def _caption_html(table: Table, lang: str, tr) -> str:
+    s = table.schema
+    cap = _esc(UI[lang]["table"].format(n=s.number)) + " " + _esc(caption_text(table, lang, tr))
+    if s.orientation == "columns":
+        units = sorted({c.unit for c in s.columns if c.unit})
+        cap += _esc(UI[lang]["unit_caption"].format(u="、".join(unit_label(u, lang) for u in units)))
+    return cap
+
+
+def _plain_th(table: Table, c: Column, lang: str, tr) -> str:
+    if c.role == "value":
+        return f'<th scope="col" class="num">{_header_cell(table, c, lang, tr)}</th>'
+    return f'<th scope="col">{_esc(_header_cell(table, c, lang, tr))}</th>'
+
+
+def _thead(table: Table, lang: str, tr) -> str:
+    s = table.schema
+    cols = s.columns
+    grouped = s.orientation == "rows" and any(c.group for c in cols if c.role == "value")
+    if not grouped:
+        cells = "".join(_plain_th(table, c, lang, tr) for c in cols)
+        return f"<thead><tr>{cells}</tr></thead>"
+    top, sub, i = [], [], 0
+    while i < len(cols):
+        c = cols[i]
+        if c.role == "key":
+            top.append(f'<th scope="col" rowspan="2">{_esc(_header_cell(table, c, lang, tr))}</th>')
+            i += 1
+            continue
+        j = i
+        while j < len(cols) and cols[j].role == "value" and cols[j].group == c.group:
+            j += 1
+        glabel = label_text(table, c.group, lang, tr) if c.group else ""
+        top.append(f'<th scope="colgroup" colspan="{j - i}">{_esc(glabel)}</th>')
+        sub += [f'<th scope="col" class="num">{_header_cell(table, cols[k], lang, tr)}</th>' for k in range(i, j)]
+        i = j
+    return f"<thead><tr>{''.join(top)}</tr><tr>{''.join(sub)}</tr></thead>"
+
+
+def _tbody(table: Table, lang: str, tr) -> str:
+    s, df = table.schema, table.data
+    dec = decimals(table)
+    g_of = (lambda r: r["group"]) if "group" in df else (lambda r: "")
+    rows = []
+    if s.orientation == "columns":
+        for ser, g in df.groupby("series", sort=False):
+            by_year = {int(r["year"]): r for _, r in g.iterrows()}
+            cells = [f'<th scope="row">{_esc(_lab_zh(table, "series", ser, lang, tr))}</th>']
+            for c in s.columns[1:]:
+                r = by_year[c.year]
+                cells.append(f'<td class="num">{format_value(r["value"], r["unit"], lang, dec[(g_of(r), ser, r["unit"])])}</td>')
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        return "<tbody>" + "".join(rows) + "</tbody>"
+    block_group = {c.block: c.group for c in s.columns if c.role == "key"}
+    for line, g in df.groupby("source_line", sort=False):
+        look = {(g_of(r), r["series"]): r for _, r in g.iterrows()}
+        cells = []
+        for c in s.columns:
+            gkey = c.group or block_group.get(c.block)
+            gz = s.labels[gkey].zh if gkey else ""
+            if c.role == "key":
+                r = next((r for (gg, _), r in look.items() if gg == gz or not c.group), None)
+                key = r[s.key_field]
+                text = str(int(key)) if s.key_field == "year" else _lab_zh(table, "category", key, lang, tr)
+                cells.append(f'<th scope="row">{_esc(text)}</th>')
+            else:
+                r = look[(gz, s.labels[c.series].zh)]
+                cells.append(f'<td class="num">{format_value(r["value"], r["unit"], lang, dec[(gz, r["series"], r["unit"])])}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return "<tbody>" + "".join(rows) + "</tbody>"
+
+
+def table_markdown(table: Table, lang: str, tr=None, rel: str = "") -> str:
+    """The table as HTML (caption, grouped header, right-aligned numbers), notes, checks, CSV link."""
+    s, ui = table.schema, UI[lang]
+    out = [f'<div class="data-table-wrap" id="table-{s.id}">',
+           f'<table class="data-table"><caption>{_caption_html(table, lang, tr)}</caption>'
+           f"{_thead(table, lang, tr)}{_tbody(table, lang, tr)}</table>"]
+    note = note_text(table, lang, tr)
+    if note:
+        out.append(f'<p class="table-note">{_esc(note)}</p>')
+    for i, f in enumerate(s.footnotes):
+        out.append(f'<p class="table-footnote"><sup>{_esc(f.marker)}</sup> '
+                   f"{_esc(label_text(table, f.label, lang, tr))}: {_esc(footnote_text(table, i, lang, tr))}</p>")
+    out.append(f'<p class="table-download"><a href="{rel}data/tables/{s.id}.csv" download>{ui["csv"]}</a></p>')
+    out.append("</div>")
+    text = "\n".join(out) + "\n"
+    found = shown_findings(table)
+    if found:
+        text += f'\n!!! warning "{ui["check"]}"\n\n'
+        text += "".join(f"    - {_esc(finding_text(table, f, lang, tr))}\n" for f in found)
+    return text + "\n"
+
+
+def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "") -> str:
+    """The 数据 / Data page: every table with its schema summary, source, check status and CSV."""
+    ui = UI[lang]
+    out = [f"# {ui['data_title']}\n", ui["data_intro"] + "\n"]
+    for t in sorted(tables, key=lambda t: t.id):
+        s = t.schema
+        found = shown_findings(t)
+        units = "、".join(unit_label(u, lang) + ("" if lang == "zh" else "") for u in s.units) if lang == "zh" \
+            else ", ".join(unit_label(u, lang) for u in s.units)
+        fields = ", ".join(f"`{f['name']}` ({f[lang] or f['zh']})" for f in s.fields)
+        status = ui["ok"] if not found else ui["n_warn"].format(n=len(found))
+        out.append(f"## {_esc(ui['table'].format(n=s.number))} {_esc(caption_text(t, lang, tr))} {{#data-{s.id}}}\n")
+        out.append(f"- {ui['doc']}: `{s.doc}`")
+        out.append(f"- {ui['unit']}: {units}")
+        out.append(f"- {ui['columns']}: {fields}")
+        note = note_text(t, lang, tr)
+        if note:
+            out.append(f"- {ui['source']}: {_esc(note)}")
+        out.append(f"- {ui['status']}: {status}")
+        out.append(f"- [{ui['csv']}]({rel}data/tables/{s.id}.csv) · "
+                   f"[{ui['schema']}]({rel}data/tables/{s.id}.schema.yaml)\n")
+        if found:
+            out.append(f'!!! warning "{ui["check"]}"\n')
+            out += [f"    - {_esc(finding_text(t, f, lang, tr))}" for f in found]
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def write_datapackage(tables: list[Table], out_dir: Path) -> Path:
+    """A Frictionless Tabular Data Package describing every CSV (deterministic)."""
+    import json
+    check_unique(tables)
+    res = []
+    for t in sorted(tables, key=lambda t: t.id):
+        s = t.schema
+        units = "; ".join(f"{u} = {UNITS[u]['description']}" for u in s.units)
+        fields = []
+        for f in s.fields:
+            d = {"name": f["name"], "type": f["type"], "title": f["en"] or f["zh"],
+                 "description": f"{f['zh']} — {f['description']}"}
+            if f["name"] == "value":
+                d["description"] += f". Units used in this table: {units}"
+            if f["name"] == "unit":
+                d["constraints"] = {"enum": sorted(s.units)}
+            fields.append(d)
+        res.append({
+            "name": s.id, "path": f"{s.id}.csv", "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8",
+            "title": s.caption.en or s.caption.zh,
+            "description": f"{s.caption.zh}. Extracted from {s.source_file}, table {s.number} "
+                           f"(caption line {s.caption_line}).",
+            "sources": [{"title": (s.source_note.en or s.source_note.zh) if s.source_note else s.source_file}],
+            "schema": {"fields": fields, "missingValues": [""]},
+        })
+    pkg = {"name": "bireport-tables", "title": "Tables extracted from the source documents",
+           "profile": "tabular-data-package", "resources": res}
+    path = Path(out_dir) / "datapackage.json"
+    text = json.dumps(pkg, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        _atomic_write(path, text)
+    return path

@@ -15,6 +15,7 @@ GOOD = [
     ("从1979年的不足25亿美元", "from less than US$2.5 billion in 1979"),
     ("{++1++}月30日至31日", "On {++January++} 30–31"),
     ("数量在2017年达到69 034人", "reached 69,034 in 2017"),
+    ("包括比亚迪在内的6家中国企业", "six Chinese companies, including BYD"),
 ]
 BAD = [
     ("贸易额达6882.8亿美元。", "Trade reached US$6882.8 billion.", "688.28"),
