@@ -68,9 +68,13 @@ def cmd_build(args, root):
     if args.strict and report.blocking():
         raise BuildError(report.blocking_problems())
     if not args.no_pdf:
-        from . import pdf
-
-        pdf.build_pdfs(root)          # into docs/pdf/, published with the site
+        try:
+            from . import pdf
+        except ImportError:
+            pdf = None
+            console.print("[yellow]PDF export is not available in this checkout (bireport/pdf.py missing); site only.[/]")
+        if pdf is not None:
+            pdf.build_pdfs(root)          # into docs/pdf/, published with the site
     run_mkdocs(Paths(root))
     console.print("site built in site/")
     return 0

@@ -138,7 +138,7 @@ def stage_tables(paths: Paths, docs, cat):
             return _plain_table_renderer(block, lang, rel)
         md = tables_mod.table_markdown(t, lang, tr, rel)
         if t.id in chart_info:
-            md += "\n\n" + charts_mod.chart_markdown(t.id, lang, chart_info[t.id], rel)
+            md += "\n\n" + charts_mod.chart_markdown(t.id, lang, chart_info[t.id][lang], rel)
         return md
 
     return found, renderer, findings, chart_info
@@ -242,8 +242,14 @@ def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path] | No
         p = stage / rel_path
         p.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, p)
-    for top in sorted({Path(k).parts[0] for k in list(files) + list(binary or {})}):
-        swap_in(stage / top, paths.docs / top)
+    # swap whole generated units; hand-written docs/assets (css, vendored js) are never touched
+    units = set()
+    for k in list(files) + list(binary or {}):
+        parts = Path(k).parts
+        units.add("/".join(parts[:2]) if parts[0] in ("assets", "data") else parts[0])
+    for unit in sorted(units):
+        (paths.docs / unit).parent.mkdir(parents=True, exist_ok=True)
+        swap_in(stage / unit, paths.docs / unit)
 
 
 def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
@@ -297,7 +303,12 @@ def _data_page(paths, tables_mod, tables, lang, tr):
     url = view_url(lang, "data")
     fm = (f"---\ntitle: {'数据' if lang == 'zh' else 'Data'}\nalternates:\n  zh: {rel(url, 'data/')}\n"
           f"  en: {rel(url, 'en/data/')}\n  sbs: {rel(url, 'data/')}\nview: {lang}\n---\n\n")
-    return fm + tables_mod.data_page_markdown(tables, lang, tr, rel(url, ""))
+    import re
+
+    md = tables_mod.data_page_markdown(tables, lang, tr, "@ROOT@")
+    # assets outside the language folder are not part of the en build: link them as plain URLs
+    md = re.sub(r"\[([^\]]+)\]\(@ROOT@([^)]+)\)", lambda m: f'<a href="{rel(url, "")}{m.group(2)}">{m.group(1)}</a>', md)
+    return fm + md.replace("@ROOT@", rel(url, ""))
 
 
 def run_mkdocs(paths: Paths, strict: bool = True) -> None:

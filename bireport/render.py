@@ -295,7 +295,7 @@ def rel(from_url: str, to_url: str) -> str:
     r = posixpath.relpath(target, base if base.endswith("/") else posixpath.dirname(base))
     if r == ".":
         return "./"
-    return r + ("/" if to_url.endswith("/") and not r.endswith("/") else "")
+    return r + ("/" if (to_url.endswith("/") or to_url == "") and not r.endswith("/") else "")
 
 
 def frel(from_file: str, to_file: str) -> str:

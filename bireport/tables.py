@@ -306,7 +306,7 @@ def _err(path, line, msg, fix="") -> Problem:
 def extract(meta, item, presentation: dict | None = None) -> Table:
     """Parse one raw `table` item of document `meta` into a tidy Table (raises BuildError)."""
     pres = presentation if presentation is not None else load_presentation()
-    path = str(meta.path if getattr(meta, "path", None) else meta.file)
+    path = _rel(meta.path if getattr(meta, "path", None) else meta.file)
     a = item.attrs
     tid = table_id(meta.id, str(a["number"]))
     caption, cap_unit = split_caption(a["caption"])
@@ -373,6 +373,15 @@ def extract(meta, item, presentation: dict | None = None) -> Table:
     check_chart_spec(schema, pres.get("_path", str(PRESENTATION)),
                      pres.get("_lines", {}).get(f"{tid}/chart") or pres.get("_lines", {}).get(tid))
     return table
+
+
+def _rel(p) -> str:
+    """Source path relative to the project root (stable in committed schema files)."""
+    root = PRESENTATION.parent.parent.parent
+    try:
+        return Path(p).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return Path(p).as_posix()
 
 
 def _table_pres(pres: dict, tid: str) -> dict:
@@ -1051,7 +1060,7 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "") -
         out.append(f"- {ui['columns']}: {fields}")
         note = note_text(t, lang, tr)
         if note:
-            out.append(f"- {ui['source']}: {_esc(note)}")
+            out.append(f"- {_esc(note)}")
         out.append(f"- {ui['status']}: {status}")
         out.append(f"- [{ui['csv']}]({rel}data/tables/{s.id}.csv) · "
                    f"[{ui['schema']}]({rel}data/tables/{s.id}.schema.yaml)\n")

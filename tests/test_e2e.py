@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from bireport.manifest import load_manifest
 from bireport.pipeline import Paths, stage_ingest
 
-SPLIT = re.compile(r"[\s，。、；：！？“”‘’（）()《》,.;:!?\[\]「」『』—…·/*#<>_\-|@^{}+=]+")
+SPLIT = re.compile(r"[\\\s，。、；：！？“”‘’（）()《》,.;:!?\[\]「」『』—…·/*#<>_\-|@^{}+=]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -1,0 +1,625 @@
+"""Print: the whole report as PDF — Chinese, English and side by side.
+
+    build_pdfs(root) → docs/pdf/report-zh.pdf, report-en.pdf, report-zh-en.pdf
+
+Print HTML comes from the Jinja2 templates in templates/print/ (one template, three views) and is
+rendered by WeasyPrint with templates/print/print.css. Before rendering we check fontconfig for a
+CJK font and fail loudly when there is none (WeasyPrint would otherwise print boxes and exit 0);
+WeasyPrint warnings about missing glyphs are errors. A PDF is rebuilt only when the hash of its
+print HTML + CSS changed (build/pdf.hash); every file is written to a temp file then os.replace'd.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html as H
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown_it import MarkdownIt
+
+from .errors import BuildError, Problem
+from .model import Block, Document, Section
+from .render import _cn_number_en, strip_md, ui
+
+VIEWS = {"zh": "report-zh.pdf", "en": "report-en.pdf", "sbs": "report-zh-en.pdf"}
+CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+SERIF, SANS = CJK_FAMILIES
+FONT_FIX = "apt-get install fonts-noto-cjk"
+GLYPH_WARNING = re.compile(r"notdef|missing glyph|no glyph|glyph not found|font not found|no font", re.I)
+WIDE_TABLE_COLUMNS = 8           # tables with more columns get a landscape page
+HASH_FILE = "pdf.hash"
+
+
+# ---------------------------------------------------------------- fonts
+
+def check_fonts() -> list[str]:
+    """The CJK font families fontconfig knows; BuildError when there is none we can use."""
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                             check=False).stdout
+    except FileNotFoundError:
+        raise BuildError(Problem("fontconfig", None, "fc-list not found: cannot check for a CJK font "
+                                 "(WeasyPrint needs fontconfig)", fix="apt-get install fontconfig fonts-noto-cjk"))
+    families = sorted({f.strip() for line in out.splitlines() for f in line.split(",") if f.strip()})
+    if not any(f in families for f in CJK_FAMILIES):
+        found = ", ".join(families) or "none"
+        raise BuildError(Problem("fontconfig", None,
+                                 f"no CJK font found for the PDF (need {' or '.join(CJK_FAMILIES)}; "
+                                 f"fc-list :lang=zh found: {found}); the PDF would print empty boxes",
+                                 fix=FONT_FIX))
+    return families
+
+
+# ---------------------------------------------------------------- inline Markdown → HTML
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_PH = "\ue000{}\ue001"
+_PH_RE = re.compile("\ue000(\\d+)\ue001")
+
+
+class Inline:
+    """Inline Markdown (with the model's citation/footnote/CriticMarkup tokens) → HTML, per document."""
+
+    def __init__(self, doc: Document, lang: str, footnote_text):
+        self.doc, self.lang, self.footnote_text = doc, lang, footnote_text
+
+    def __call__(self, text: str) -> str:
+        slots: list[str] = []
+
+        def keep(html_text: str) -> str:
+            slots.append(html_text)
+            return _PH.format(len(slots) - 1)
+
+        def cite(m):
+            nums = m.group(1)
+            first = re.split(r"[,\-–]", nums)[0].strip()
+            return keep(f'<sup class="cite"><a href="#{self.doc.id}-ref-{first}">[{H.escape(nums)}]</a></sup>')
+
+        def fnref(m):
+            return keep(self.footnote_text(m.group(1)))
+
+        def ins(m):
+            return keep(f'<ins class="editorial">{self(m.group(1))}</ins>')
+
+        text = re.sub(r"\{\+\+(.*?)\+\+\}", ins, text)
+        text = re.sub(r"\[@([\d,\-– ]+)\]", cite, text)
+        text = re.sub(r"\[\^(\w+)\]", fnref, text)
+        text = re.sub(r"\^([^\s^]{1,12})\^", lambda m: keep(f"<sup>{H.escape(m.group(1))}</sup>"), text)
+        out = _md.renderInline(text)
+        while _PH_RE.search(out):
+            out = _PH_RE.sub(lambda m: slots[int(m.group(1))], out)
+        return out
+
+
+# ---------------------------------------------------------------- content model for the templates
+
+UNTRANSLATED = "[not yet translated]"
+
+
+@dataclass
+class Seg:
+    """One piece of text in one language: HTML plus whether it is a fallback to Chinese."""
+
+    html: str
+    lang: str
+    fallback: bool = False
+
+
+@dataclass
+class Item:
+    """One printable unit: a heading, a block, a table … with its text per language."""
+
+    kind: str                       # heading | block | table | figure | note | refs | missing
+    id: str = ""
+    cls: str = ""
+    level: int = 0
+    text: dict = field(default_factory=dict)      # lang -> Seg (or richer dicts for tables/figures)
+
+
+class Builder:
+    """Turns the documents into template context for one view (zh | en | sbs)."""
+
+    def __init__(self, root: Path, docs: list[Document], cat, view: str):
+        self.root, self.docs, self.cat, self.view = root, docs, cat, view
+        self.langs = ["zh", "en"] if view == "sbs" else [view]
+        self.charts = root / "build" / "charts"
+        self._tables = _tables_module()
+
+    # -- text
+    def get(self, lang: str, ctx: str, zh: str) -> tuple[str, bool]:
+        if lang == "zh" or not zh:
+            return zh, True
+        en = self.cat.get(ctx, zh)
+        return (zh, False) if en is None else (en, True)
+
+    def seg(self, doc: Document, lang: str, ctx: str, zh: str, inline=None) -> Seg:
+        md, ok = self.get(lang, ctx, zh)
+        conv = inline or self.inline(doc, lang)
+        return Seg(conv(md), "zh" if not ok else lang, not ok)
+
+    def inline(self, doc: Document, lang: str) -> Inline:
+        fns = {fn.key: fn for fn in doc.footnotes}
+
+        def footnote(key: str) -> str:
+            fn = fns.get(key)
+            if fn is None:
+                return f"[^{H.escape(key)}]"
+            md, ok = self.get(lang, fn.id, fn.text)
+            body = Inline(doc, lang, lambda k: "")(md)
+            if not ok:
+                body = f'<span lang="zh">{body}</span> <span class="untranslated-marker">{UNTRANSLATED}</span>'
+            return f'<span class="footnote">{body}</span>'
+
+        return Inline(doc, lang, footnote)
+
+    def plain(self, lang: str, ctx: str, zh: str) -> str:
+        return strip_md(self.get(lang, ctx, zh)[0])
+
+    def per_lang(self, fn) -> dict:
+        return {lang: fn(lang) for lang in self.langs}
+
+    # -- report
+    def context(self) -> dict:
+        lang = "en" if self.view == "en" else "zh"
+        docs = [self.document(d) for d in self.docs]
+        latest = max((d.meta.date for d in self.docs if d.meta.date), default="")
+        edition = {"zh": ui("pdf_zh", "zh"), "en": ui("pdf_en", "en", self.cat), "sbs": ui("pdf_sbs", "zh")}[self.view]
+        title = ui("report_title", lang, self.cat)
+        sources = []
+        for d in self.docs:
+            sources.append({
+                "title": self.per_lang(lambda l, d=d: self.plain(l, f"{d.id}/meta/title", d.meta.title["zh"])),
+                "publisher": self.per_lang(lambda l, d=d: self.plain(l, f"{d.id}/meta/publisher", d.meta.publisher["zh"])),
+                "date": d.meta.date or "", "url": d.meta.url or "", "anchor": d.id})
+        return {
+            "view": self.view, "lang": lang, "langs": self.langs,
+            "html_lang": "zh-Hans" if lang == "zh" else "en",
+            "title": title, "title_en": ui("report_title", "en", self.cat) if self.view == "sbs" else "",
+            "subtitle": edition if self.view != "sbs" else f"{ui('pdf_sbs', 'zh')} · {ui('pdf_sbs', 'en', self.cat)}",
+            "description": ui("report_intro", lang, self.cat),
+            "date": latest, "publisher": _publisher(lang), "sources": sources, "docs": docs,
+            "ui": {k: {l: ui(k, l, self.cat) for l in ("zh", "en")} for k in (
+                "contents", "missing", "truncated", "footnotes", "references", "abstract", "keywords",
+                "publisher", "date", "source_url", "figure_no_data", "image_withheld", "untranslated",
+                "documents", "clc", "received", "author_bio", "translation_credit")},
+            "untranslated": UNTRANSLATED,
+        }
+
+    def document(self, doc: Document) -> dict:
+        items: list[Item] = []
+        for s in doc.sections:
+            if s.title or s.number:
+                items.append(self.heading(doc, s))
+            for note_k, note in enumerate(s.attrs.get("notes", []) or [], 1):
+                items.append(Item("note", cls="editorial-note",
+                                  text=self.per_lang(lambda l, note=note: Seg(H.escape(_note_part(note, l)), l))))
+            items.extend(self.blocks(doc, s.blocks))
+        toc = []
+        by_title = {strip_md(s.title): s for s in doc.sections if s.title}
+        if doc.toc:                   # the source's own TOC, in its order; absent chapters marked
+            for i, e in enumerate(doc.toc, 1):
+                s = by_title.get(strip_md(e["title"])) if e["present"] else None
+                text = self.per_lang(lambda l, i=i, e=e: ((e["number"] if l == "zh" else _cn_number_en(e["number"])) + " "
+                                                          + self.plain(l, f"{doc.id}/toc/{i}", e["title"])).strip())
+                toc.append({"id": f"{doc.id}--{s.id}" if s else "", "level": e["level"], "text": text})
+        else:
+            for s in doc.sections:
+                if (s.title or s.number) and s.level <= 2:
+                    toc.append({"id": f"{doc.id}--{s.id}", "level": s.level,
+                                "text": self.per_lang(lambda l, s=s: self.section_label(doc, s, l, plain=True))})
+        missing = []
+        for i, e in enumerate(doc.toc, 1):
+            if not e["present"]:
+                missing.append({"level": e["level"], "text": self.per_lang(
+                    lambda l, i=i, e=e: ((e["number"] if l == "zh" else _cn_number_en(e["number"])) + " "
+                                         + self.plain(l, f"{doc.id}/toc/{i}", e["title"])).strip())})
+        return {
+            "id": doc.id,
+            "title": self.per_lang(lambda l: Seg(H.escape(self.plain(l, f"{doc.id}/meta/title", doc.meta.title["zh"])),
+                                                 l if self.get(l, f"{doc.id}/meta/title", doc.meta.title["zh"])[1] else "zh",
+                                                 not self.get(l, f"{doc.id}/meta/title", doc.meta.title["zh"])[1])),
+            "short": self.per_lang(lambda l: self.plain(l, f"{doc.id}/meta/title", doc.meta.title["zh"])),
+            "publisher": self.per_lang(lambda l: self.plain(l, f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])),
+            "date": doc.meta.date or "", "url": doc.meta.url or "",
+            "front": self.front(doc), "items": items, "toc": toc, "missing": missing,
+        }
+
+    def front(self, doc: Document) -> list[dict]:
+        f = doc.front
+        out = []
+        for i, ln in enumerate(f.get("lines", []), 1):
+            out.append({"label": None, "text": self.per_lang(lambda l, i=i, ln=ln: self.seg(doc, l, f"{doc.id}/front/line{i}", ln))})
+        for key in ("abstract", "keywords"):
+            if f.get(key):
+                def val(l, key=key):
+                    if l == "en" and f.get(f"{key}_en") and not self.cat.get(f"{doc.id}/front/{key}", f[key]):
+                        return Seg(self.inline(doc, l)(f[f"{key}_en"]), "en")
+                    return self.seg(doc, l, f"{doc.id}/front/{key}", f[key])
+                out.append({"label": {l: ui(key, l, self.cat) for l in ("zh", "en")}, "text": self.per_lang(val)})
+        if f.get("clc"):
+            out.append({"label": {l: ui("clc", l) for l in ("zh", "en")},
+                        "text": self.per_lang(lambda l: Seg(H.escape(f"{f['clc']} · {f.get('doc_code', '')} · {f.get('article_no', '')}"), l))})
+        if f.get("received"):
+            out.append({"label": {l: ui("received", l) for l in ("zh", "en")},
+                        "text": self.per_lang(lambda l: Seg(H.escape(f["received"]), l))})
+        if f.get("author_bio"):
+            out.append({"label": {l: ui("author_bio", l) for l in ("zh", "en")},
+                        "text": self.per_lang(lambda l: self.seg(doc, l, f"{doc.id}/front/author_bio", f["author_bio"]))})
+        return out
+
+    def section_label(self, doc: Document, s: Section, lang: str, plain: bool = False):
+        number = s.number
+        if lang == "en" and number and not re.match(r"^\d", number):
+            number = _cn_number_en(number)
+        ctx = f"{doc.id}/{s.id}/title"
+        md, ok = self.get(lang, ctx, s.title)
+        if plain:
+            return f"{number} {strip_md(md)}".strip()
+        body = self.inline(doc, lang)(md) if s.title else ""
+        return Seg(f"{H.escape(number)} {body}".strip(), lang if ok else "zh", not ok)
+
+    def heading(self, doc: Document, s: Section) -> Item:
+        return Item("heading", id=f"{doc.id}--{s.id}", level=min(4, s.level + 1),
+                    text=self.per_lang(lambda l: self.section_label(doc, s, l)))
+
+    # -- blocks
+    def blocks(self, doc: Document, blocks: list[Block]) -> list[Item]:
+        out: list[Item] = []
+        prev_list = None
+        for b in blocks:
+            if b.kind == "table":
+                out.append(self.table(doc, b))
+            elif b.kind == "figure":
+                out.append(self.figure(doc, b))
+            elif b.kind == "reference":
+                n = b.attrs.get("number")
+                entry = {"number": n, "id": f"{doc.id}-ref-{n}",
+                         "text": self.per_lang(lambda l, b=b: self.seg(doc, l, b.id, b.text))}
+                if out and out[-1].kind == "refs":
+                    out[-1].text["items"].append(entry)
+                else:
+                    out.append(Item("refs", id=b.id, text={"items": [entry]}))
+            elif b.kind == "list_item":
+                same = prev_list is not None and prev_list == b.attrs.get("list") and out and out[-1].kind == "list"
+                entry = {"number": b.attrs.get("number") or "", "text": self.per_lang(lambda l, b=b: self.seg(doc, l, b.id, b.text))}
+                if same:
+                    out[-1].text["items"].append(entry)
+                else:
+                    out.append(Item("list", id=b.id, cls="ordered" if b.attrs.get("ordered") else "",
+                                    text={"items": [entry], "start": b.attrs.get("number") or 1}))
+            else:
+                cls = {"byline": "byline", "dateline": "dateline", "subheadline": "subheadline", "quote": "quote",
+                       "note": "source-note"}.get(b.kind, "")
+                if b.attrs.get("region") == "footer":
+                    cls = "author-note"
+                out.append(Item("block", id=b.id, cls=cls, text=self.per_lang(lambda l, b=b: self.seg(doc, l, b.id, b.text))))
+                for k, note in enumerate(b.attrs.get("notes", []) or [], 1):
+                    if note:
+                        out.append(Item("note", cls="editorial-note", text=self.per_lang(
+                            lambda l, note=note, k=k: self._edit_note(doc, b, note, k, l))))
+            prev_list = b.attrs.get("list") if b.kind == "list_item" else None
+        return out
+
+    def _edit_note(self, doc, b, note, k, lang) -> Seg:
+        zh_note = note.split(" / ")[0]
+        md, ok = self.get(lang, f"{b.id}/note{k}", zh_note)
+        label = ui("corrected", "zh") + "：" if lang == "zh" else "Editorial correction: "
+        return Seg(H.escape(label + md), lang if ok else "zh", not ok)
+
+    def figure(self, doc: Document, b: Block) -> Item:
+        num = b.attrs.get("number")
+
+        def one(l):
+            cap = self.seg(doc, l, b.id, b.text)
+            label = ((f"图{num} " if l == "zh" else f"Figure {num}. ") if num else "")
+            credit = self.seg(doc, l, b.id + "/credit", b.attrs["credit"]) if b.attrs.get("credit") else None
+            source = self.seg(doc, l, b.id + "/source", b.attrs["source"]) if b.attrs.get("source") else None
+            note = ui("image_withheld" if b.attrs.get("image_withheld") else "figure_no_data", l, self.cat)
+            return {"label": label, "caption": cap, "credit": credit, "source": source, "note": note}
+
+        return Item("figure", id=b.id, text=self.per_lang(one))
+
+    def table(self, doc: Document, b: Block) -> Item:
+        rows = [raw.split("\t") for _ln, raw in b.attrs.get("rows", [])]
+        ncols = max((len(r) for r in rows), default=0)
+        rows = [r + [""] * (ncols - len(r)) for r in rows]
+        nhead = 1
+        while nhead < len(rows) - 1 and not any(_is_number(c) for c in rows[nhead]):
+            nhead += 1
+        schema_t = None
+        if self._tables is not None:
+            try:
+                schema_t = self._tables.extract(doc.meta, b)
+            except Exception:              # the tables stage reports its own problems
+                schema_t = None
+        tid = b.attrs.get("table_id", "")
+        num = b.attrs.get("number", "")
+
+        def one(l):
+            cap_zh = b.attrs.get("caption", "")
+            cap = None
+            if l == "en":
+                en = self.cat.get(f"table/{tid}/caption", cap_zh)
+                if not en and schema_t is not None:
+                    try:
+                        en = self._tables.caption_text(schema_t, "en", lambda c, z: self.cat.get(c, z))
+                        if en == schema_t.schema.caption.zh:
+                            en = None
+                    except Exception:
+                        en = None
+                cap = Seg(H.escape(en), "en") if en else Seg(H.escape(cap_zh), "zh", True)
+            else:
+                cap = Seg(H.escape(cap_zh), "zh")
+            label = f"表{num} " if l == "zh" else f"Table {num}. "
+            cells = rows
+            if l == "en":
+                cells = [[self._cell_en(c, schema_t) for c in r] for r in rows]
+            notes = []
+            for k, (_ln, n) in enumerate(b.attrs.get("notes", []) or []):
+                if l == "en":
+                    en = self.cat.get(f"table/{tid}/note", n) if k == 0 else None
+                    if not en and schema_t is not None:
+                        en = _schema_note(self._tables, schema_t, n, k)
+                    notes.append(Seg(H.escape(en), "en") if en else Seg(H.escape(n.replace("\\*", "*")), "zh", True))
+                else:
+                    notes.append(Seg(H.escape(n.replace("\\*", "*")), "zh"))
+            return {"label": label, "caption": cap, "head": cells[:nhead], "body": cells[nhead:],
+                    "notes": notes, "chart": self.chart(tid, l)}
+
+        return Item("table", id=b.id, cls="wide" if ncols > WIDE_TABLE_COLUMNS else "",
+                    text={**self.per_lang(one), "ncols": ncols})
+
+    def _cell_en(self, cell: str, t) -> str:
+        if t is None or not cell or _is_number(cell):
+            return cell
+        key = re.sub(r"\s+", "", cell).replace("\\", "")
+        m = _label_map(t)
+        return m.get(key, cell)
+
+    def chart(self, tid: str, lang: str) -> str | None:
+        p = self.charts / f"{tid}.{lang}.svg"
+        if not tid or not p.is_file():
+            return None
+        svg = fix_svg_fonts(p.read_text(encoding="utf-8"))
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _note_part(note: str, lang: str) -> str:
+    parts = note.split(" / ", 1)
+    return parts[0] if lang == "zh" or len(parts) == 1 else parts[1]
+
+
+def _is_number(cell: str) -> bool:
+    return bool(re.fullmatch(r"[-+−]?[\d\s,.]+%?", cell.strip())) and any(ch.isdigit() for ch in cell)
+
+
+_LABEL_CACHE: dict[int, dict] = {}
+
+
+def _label_map(t) -> dict:
+    """Raw (Chinese) header / row-label text → English, from the table schema's labels."""
+    m = _LABEL_CACHE.get(t.id)
+    if m is not None:
+        return m
+    m = {}
+    s = t.schema
+    try:
+        for lab in s.labels.values():
+            if lab.zh and lab.en:
+                m[re.sub(r"\s+", "", lab.zh)] = lab.en
+        for c in s.columns:
+            for raw in c.header or []:
+                k = re.sub(r"\s+", "", raw or "")
+                if not k or k in m:
+                    continue
+                key = c.series if raw == c.header[-1] else c.group
+                lab = s.labels.get(key) if key else None
+                if lab is not None and lab.en:
+                    unit = s.units.get(c.unit, {}).get("en") if c.unit else None
+                    m[k] = f"{lab.en} ({unit})" if unit and raw == c.header[-1] else lab.en
+    except Exception:
+        pass
+    _LABEL_CACHE[t.id] = m
+    return m
+
+
+def _schema_note(tables, t, note: str, k: int) -> str | None:
+    try:
+        if k == 0 and t.schema.source_note is not None:
+            return tables.note_text(t, "en") or None
+        for i, f in enumerate(t.schema.footnotes):
+            if f.text.zh and f.text.zh.replace("\\", "") in note.replace("\\", ""):
+                return f"{f.marker} {tables.footnote_text(t, i, 'en')}" if f.marker not in (f.text.en or "") else f.text.en
+    except Exception:
+        return None
+    return None
+
+
+def _tables_module():
+    try:
+        from . import tables
+    except Exception:
+        return None
+    return tables if all(hasattr(tables, n) for n in ("extract", "caption_text", "note_text")) else None
+
+
+def _publisher(lang: str) -> str:
+    return "bireport 双语资料汇编项目" if lang == "zh" else "The bireport bilingual reader project"
+
+
+def fix_svg_fonts(svg: str) -> str:
+    """Point every font-family in a chart SVG at the CJK fonts (SVG text does not inherit CSS)."""
+    fam = f"'{SANS}', '{SERIF}', sans-serif"
+    svg = re.sub(r'font-family="[^"]*"', f'font-family="{fam}"', svg)
+    svg = re.sub(r"font-family:\s*[^;\"}]+", f"font-family: {fam}", svg)
+    if "font-family" not in svg:
+        svg = re.sub(r"<svg\b", f'<svg font-family="{fam}"', svg, count=1)
+    return svg
+
+
+# ---------------------------------------------------------------- HTML
+
+def _env(root: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(root / "templates" / "print")), undefined=StrictUndefined,
+                      autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    env.filters["e"] = lambda s: H.escape(str(s))
+    return env
+
+
+def print_html(root: Path, docs: list[Document], cat, view: str) -> str:
+    ctx = Builder(root, docs, cat, view).context()
+    return _env(root).get_template("report.html.j2").render(**ctx, serif=SERIF, sans=SANS)
+
+
+def print_css(root: Path) -> str:
+    return (root / "templates" / "print" / "print.css").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- rendering
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        try:
+            self.messages.append(record.getMessage())
+        except Exception:
+            self.messages.append(str(record.msg))
+
+
+def render_pdf(html_text: str, css_text: str, base_url: str, out: Path) -> dict:
+    """Render one PDF atomically. Missing-glyph warnings raise BuildError. Returns stats."""
+    from weasyprint import CSS, HTML
+
+    t0 = time.perf_counter()
+    handler = _Collect()
+    loggers = [logging.getLogger("weasyprint"), logging.getLogger("fontTools")]
+    for lg in loggers:
+        lg.addHandler(handler)
+    try:
+        doc = HTML(string=html_text, base_url=base_url).render(stylesheets=[CSS(string=css_text, base_url=base_url)])
+        pages = len(doc.pages)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
+        os.close(fd)
+        try:
+            doc.write_pdf(tmp)
+            bad = [m for m in handler.messages if GLYPH_WARNING.search(m)]
+            if bad:
+                raise BuildError(Problem(str(out), None, "missing glyphs while rendering the PDF: " + "; ".join(bad[:5]),
+                                         fix=FONT_FIX))
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, out)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    finally:
+        for lg in loggers:
+            lg.removeHandler(handler)
+    return {"pages": pages, "seconds": round(time.perf_counter() - t0, 2), "warnings": handler.messages}
+
+
+def _render_job(args):
+    html_text, css_text, base_url, out = args
+    return render_pdf(html_text, css_text, base_url, Path(out))
+
+
+def _digest(html_text: str, css_text: str) -> str:
+    import weasyprint
+
+    h = hashlib.sha256(weasyprint.__version__.encode())
+    for part in (html_text, css_text):
+        h.update(b"\0")
+        h.update(part.encode("utf-8"))
+    return h.hexdigest()
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def build_pdfs(root: Path, force: bool = False, docs=None, cat=None, jobs: int | None = None,
+               quiet: bool = False) -> dict[str, Path]:
+    """Write docs/pdf/report-{zh,en,zh-en}.pdf; skip the ones whose print HTML + CSS did not change.
+
+    Returns {view: path} for all three PDFs (rebuilt or up to date). `last_stats` (module level)
+    keeps the timings and page counts of the last call.
+    """
+    global last_stats
+    from .i18n import Catalog
+    from .pipeline import Paths, stage_ingest
+
+    root = Path(root).resolve()
+    paths = Paths(root)
+    check_fonts()
+    if docs is None:
+        docs = stage_ingest(paths)
+    if cat is None:
+        cat = Catalog(paths.i18n)
+    css = print_css(root)
+    out_dir = paths.docs / "pdf"
+    hash_file = paths.build / HASH_FILE
+    try:
+        old = json.loads(hash_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    base_url = (root / "templates" / "print").as_uri() + "/"
+
+    result: dict[str, Path] = {}
+    todo = []
+    new = dict(old)
+    stats: dict = {}
+    for view, name in VIEWS.items():
+        html_text = print_html(root, docs, cat, view)
+        digest = _digest(html_text, css)
+        out = out_dir / name
+        result[view] = out
+        if not force and out.is_file() and old.get(name) == digest:
+            stats[view] = {"skipped": True}
+            continue
+        new[name] = digest
+        todo.append((view, (html_text, css, base_url, str(out))))
+        if os.environ.get("BIREPORT_PRINT_HTML"):        # debugging aid: keep the print HTML
+            _atomic_text(paths.build / "print" / f"{name[:-4]}.html", html_text)
+
+    t0 = time.perf_counter()
+    n = jobs if jobs is not None else min(len(todo), os.cpu_count() or 1)
+    if n > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing as mp
+
+        with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork")) as ex:
+            futures = [(view, ex.submit(_render_job, job)) for view, job in todo]
+            for view, fu in futures:
+                stats[view] = fu.result()
+    else:
+        for view, job in todo:
+            stats[view] = _render_job(job)
+    if todo:
+        _atomic_text(hash_file, json.dumps(new, indent=1, sort_keys=True))
+    stats["total_seconds"] = round(time.perf_counter() - t0, 2)
+    last_stats = stats
+    if not quiet:
+        for view, st in stats.items():
+            if isinstance(st, dict):
+                msg = "up to date" if st.get("skipped") else f"{st['pages']} pages in {st['seconds']}s"
+                print(f"pdf {VIEWS[view]}: {msg}", file=sys.stderr)
+    return result
+
+
+last_stats: dict = {}

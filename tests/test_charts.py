@@ -1,0 +1,150 @@
+"""bireport.charts: Vega-Lite specs (schema-valid), SVGs, languages, cache, snippets."""
+from __future__ import annotations
+
+import json
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+import jsonschema
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bireport import charts as C  # noqa: E402
+from bireport import tables as T  # noqa: E402
+
+TABLES_DIR = ROOT / "data" / "tables"
+IDS = sorted(p.name.removesuffix(".csv") for p in TABLES_DIR.glob("*.csv"))
+
+
+def no_tr(ctx, zh):
+    return None
+
+
+@lru_cache(maxsize=None)
+def table(tid):
+    return T.load_table(tid, TABLES_DIR)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("charts")
+    return out, C.build_charts([table(i) for i in IDS], out, no_tr)
+
+
+@lru_cache(maxsize=1)
+def vl_validator():
+    schema = alt.utils.schemapi.load_schema() if hasattr(alt.utils.schemapi, "load_schema") else None
+    if schema is None:
+        from altair.vegalite.v6.schema import load_schema
+        schema = load_schema()
+    return jsonschema.Draft7Validator(schema)
+
+
+def test_ten_tables():
+    assert len(IDS) == 10
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("tid", IDS)
+def test_spec_validates_against_vega_lite_schema(built, tid, lang):
+    out, res = built
+    spec = json.loads(Path(res[tid][lang]["json"]).read_text(encoding="utf-8"))
+    errors = list(vl_validator().iter_errors(spec))
+    assert errors == [], errors[:1]
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
+    assert spec["description"] and spec["title"]["subtitle"]          # description + source line
+    assert spec["config"]["font"] == "Noto Sans CJK SC"
+    assert "tooltip" in json.dumps(spec)
+
+
+@pytest.mark.parametrize("tid", IDS)
+def test_zh_svg_contains_chinese_title(built, tid):
+    out, res = built
+    svg = Path(res[tid]["zh"]["svg"]).read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and table(tid).schema.caption.zh in svg
+    assert "Noto Sans CJK SC" in svg
+
+
+def test_english_units_and_values(built):
+    out, res = built
+    tid = "zhao-liu-decoupling-2025-t1"
+    spec = json.loads(Path(res[tid]["en"]["json"]).read_text(encoding="utf-8"))
+    rows = [r for ds in spec["datasets"].values() for r in ds
+            if r.get("year") == 2012 and r.get("series") == "China–US trade"]
+    assert rows and rows[0]["value"] == 486.204 and rows[0]["unit"] == "USD billion"
+    svg = Path(res[tid]["en"]["svg"]).read_text(encoding="utf-8")
+    assert "USD billion" in svg and "亿美元" not in svg
+    # percentages unchanged in English
+    share = [r for ds in spec["datasets"].values() for r in ds
+             if r.get("year") == 2012 and r.get("series") == "Share of China's total trade"]
+    assert share[0]["value"] == 13.06
+    zh = json.loads(Path(res[tid]["zh"]["json"]).read_text(encoding="utf-8"))
+    assert any(r.get("value") == 4862.04 for ds in zh["datasets"].values() for r in ds)
+    assert "486.204" in res[tid]["en"]["description"]
+
+
+def test_tr_overrides_schema_label(tmp_path):
+    t = table("zhao-liu-decoupling-2025-t1")
+
+    def tr(ctx, zh):
+        return {"table/zhao-liu-decoupling-2025-t1/label/series-1": "Bilateral trade",
+                "chart/zhao-liu-decoupling-2025-t1/title": "Goods trade"}.get(ctx)
+    spec = C.spec(t, "en", tr)
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "Bilateral trade" in text and "China–US trade" not in text
+    assert spec["title"]["text"] == "Goods trade"
+
+
+def test_strings_cover_all_labels():
+    t = table("scio-whitepaper-2025-t3")
+    ctxs = {c for c, _, _ in C.strings(t)}
+    tid = t.id
+    assert {f"table/{tid}/caption", f"table/{tid}/note", f"chart/{tid}/title",
+            f"chart/{tid}/description", f"table/{tid}/footnote/1"} <= ctxs
+    assert {f"table/{tid}/label/{k}" for k in t.schema.labels} <= ctxs
+    assert all(zh and en for _, zh, en in C.strings(t))
+
+
+def test_cache_skips_unchanged(tmp_path):
+    ts = [table("zhao-liu-decoupling-2025-t3")]
+    C.build_charts(ts, tmp_path, no_tr, langs=("zh",))
+    svg = tmp_path / "zhao-liu-decoupling-2025-t3.zh.svg"
+    svg.write_text("<svg>stale-but-cached</svg>", encoding="utf-8")
+    C.build_charts(ts, tmp_path, no_tr, langs=("zh",))
+    assert svg.read_text(encoding="utf-8") == "<svg>stale-but-cached</svg>"   # not re-rendered
+    C.build_charts(ts, tmp_path, lambda c, z: None, langs=("en",))
+    assert (tmp_path / "zhao-liu-decoupling-2025-t3.en.svg").exists()
+    # a translation change re-renders English
+    before = (tmp_path / "zhao-liu-decoupling-2025-t3.en.vl.json").read_text(encoding="utf-8")
+    C.build_charts(ts, tmp_path, lambda c, z: "X title" if c.endswith("/title") else None, langs=("en",))
+    assert (tmp_path / "zhao-liu-decoupling-2025-t3.en.vl.json").read_text(encoding="utf-8") != before
+
+
+def test_specs_deterministic():
+    t = table("zhao-liu-decoupling-2025-t6")
+    assert C.spec_json(C.spec(t, "zh")) == C.spec_json(C.spec(t, "zh"))
+
+
+def test_chart_markdown(built):
+    out, res = built
+    tid = "zhao-liu-decoupling-2025-t1"
+    md = C.chart_markdown(tid, "en", res[tid]["en"], "../../")
+    assert '<figure class="chart"' in md
+    assert f'data-spec="../../assets/charts/{tid}.en.vl.json"' in md
+    assert f'<img src="../../assets/charts/{tid}.en.svg" alt="Line chart:' in md
+    assert '<p class="visually-hidden"' in md and "Source: WITS database." in md
+
+
+def test_vendored_js_matches_altair():
+    vendor = ROOT / "docs" / "assets" / "js" / "vendor"
+    versions = (vendor / "VERSIONS.txt").read_text(encoding="utf-8")
+    vl = alt.SCHEMA_URL.rsplit("/v", 1)[1].removesuffix(".json")
+    assert f"vega-lite   {vl}" in versions
+    for f in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js"):
+        assert (vendor / f).stat().st_size > 10000
+    js = (ROOT / "docs" / "assets" / "js" / "charts.js").read_text(encoding="utf-8")
+    assert "editor: false" in js and "http" not in js
