@@ -289,6 +289,9 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     files, stats = stage_render(paths, docs, cat, renderer, glossary, extra)
     res.timings["render"] = time.perf_counter() - t0
     write_nav(paths, docs, cat)
+    from .search import write_jieba_dict
+
+    write_jieba_dict(paths.root, glossary)
     write_tree(files, paths, binary)
     paths.build.mkdir(exist_ok=True)
     stamp.write_text(digest)
