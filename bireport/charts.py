@@ -407,7 +407,7 @@ def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
         cache = {}
     result: dict[str, dict[str, dict]] = {}
     todo: list[tuple[str, str, Path, str]] = []
-    new_cache = {}
+    new_cache = dict(cache)   # tables not in this call keep their entries
     for t in sorted(tables, key=lambda t: t.id):
         for lang in langs:
             jp, sp = out_dir / f"{t.id}.{lang}.vl.json", out_dir / f"{t.id}.{lang}.svg"

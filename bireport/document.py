@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
 from .errors import BuildError, Problem
 from .model import Block, Document, Footnote, Reference, Section
 from .repairs import Context, load_corrections, load_patterns, repair
@@ -99,10 +101,31 @@ def structure(items, ctx: Context) -> Document:
     return doc
 
 
+def _corrections(data_dir: Path, doc_id: str) -> dict:
+    """The document's corrections file, with YAML and shape errors reported as BuildError."""
+    path = Path(data_dir) / "corrections" / f"{doc_id}.yaml"
+    try:
+        corr = load_corrections(data_dir, doc_id)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BuildError(Problem(str(path), mark.line + 1 if mark else None, f"invalid YAML: {exc}",
+                                 "fix the YAML syntax (quote values that contain `: ` or start with `{`/`[`)")) from exc
+    except (AttributeError, TypeError) as exc:  # the top level is not a mapping
+        raise BuildError(Problem(str(path), 1, "the corrections file must be a mapping with "
+                                 "`corrections:` and/or `headings:` lists",
+                                 "see data/corrections/*.yaml for the format")) from exc
+    for key in ("corrections", "headings"):
+        if not isinstance(corr.get(key) or [], list):
+            raise BuildError(Problem(str(path), 1, f"`{key}:` must be a list of `- line: …` entries",
+                                     "see data/corrections/*.yaml for the format"))
+        corr[key] = corr.get(key) or []
+    return corr
+
+
 def ingest(meta, data_dir: Path, patterns: dict | None = None) -> Document:
     """Parse, repair and structure one source document."""
     patterns = patterns or load_patterns(data_dir)
-    ctx = Context(meta, patterns, load_corrections(data_dir, meta.id))
+    ctx = Context(meta, patterns, _corrections(data_dir, meta.id))
     items = repair(parse_source(meta), ctx)
     return structure(items, ctx)
 

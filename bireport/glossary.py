@@ -23,6 +23,17 @@ class Term:
     line: int = 0
 
 
+def _item_lines(text: str) -> list[int]:
+    """1-based line of each entry of `terms:` (for error messages)."""
+    try:
+        for k, v in yaml.compose(text).value:
+            if k.value == "terms" and isinstance(v, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in v.value]
+    except (yaml.YAMLError, AttributeError, TypeError, ValueError):
+        pass
+    return [i for i, ln in enumerate(text.splitlines(), 1) if ln.lstrip().startswith("- zh:")]
+
+
 def load_glossary(path: Path) -> list[Term]:
     if not path.exists():
         return []
@@ -33,10 +44,17 @@ def load_glossary(path: Path) -> list[Term]:
         mark = getattr(exc, "problem_mark", None)
         raise BuildError(Problem(str(path), mark.line + 1 if mark else None, f"invalid YAML: {exc}",
                                  "fix the YAML syntax")) from exc
-    lines = [i for i, ln in enumerate(text.splitlines(), 1) if ln.lstrip().startswith("- zh:")]
+    if not isinstance(data, dict) or not isinstance(data.get("terms") or [], list):
+        raise BuildError(Problem(str(path), 1, "the glossary must be a mapping with a `terms:` list",
+                                 "start the file with `terms:` followed by `- zh: … / en: …` entries"))
+    lines = _item_lines(text)
     terms, problems, seen = [], [], {}
     for i, t in enumerate(data.get("terms") or []):
         line = lines[i] if i < len(lines) else None
+        if not isinstance(t, dict):
+            problems.append(Problem(str(path), line, f"glossary entry {i + 1} is not a mapping ({t!r:.40})",
+                                    "write each term as `- zh: …` with `en: …` (and optional note, variants)"))
+            continue
         if not t.get("zh") or not t.get("en"):
             problems.append(Problem(str(path), line, "glossary term needs both `zh` and `en`", "add the missing field"))
             continue
@@ -45,7 +63,10 @@ def load_glossary(path: Path) -> list[Term]:
                                     "keep one entry per term; put alternatives under `variants`"))
             continue
         seen[t["zh"]] = line
-        terms.append(Term(t["zh"], t["en"], t.get("note", "") or "", tuple(t.get("variants") or ()), line or 0))
+        variants = t.get("variants") or ()
+        if isinstance(variants, str):
+            variants = (variants,)
+        terms.append(Term(str(t["zh"]), str(t["en"]), t.get("note", "") or "", tuple(str(v) for v in variants), line or 0))
     if problems:
         raise BuildError(problems)
     return terms

@@ -55,7 +55,14 @@ REQUIRED = ("id", "file", "format", "script", "title", "publisher", "date")
 
 
 def _entry_lines(text: str) -> list[int]:
-    """Line numbers (1-based) of each `- id:` entry, for error messages."""
+    """Line numbers (1-based) of each entry of `documents:`, for error messages."""
+    try:
+        root = yaml.compose(text)
+        for k, v in root.value:
+            if k.value == "documents" and isinstance(v, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in v.value]
+    except (yaml.YAMLError, AttributeError, TypeError, ValueError):
+        pass
     return [i for i, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith("- id:")]
 
 
@@ -71,6 +78,9 @@ def load_manifest(sources_dir: Path) -> list[DocumentMeta]:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise BuildError(Problem(str(path), line + 1 if line is not None else None,
                                  f"invalid YAML: {exc}", "fix the YAML syntax")) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("documents") or [], list):
+        raise BuildError(Problem(str(path), 1, "the manifest must be a mapping with a `documents:` list",
+                                 "start the file with `documents:` followed by one `- id: …` entry per document"))
     entries = data.get("documents") or []
     lines = _entry_lines(text)
     problems: list[Problem] = []
@@ -78,6 +88,10 @@ def load_manifest(sources_dir: Path) -> list[DocumentMeta]:
     seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         line = lines[i] if i < len(lines) else None
+        if not isinstance(entry, dict):
+            problems.append(Problem(str(path), line, f"entry {i + 1} is not a mapping ({entry!r:.40})",
+                                    f"write each entry as `- id: …` with the fields {', '.join(REQUIRED)}"))
+            continue
         missing = [k for k in REQUIRED if not entry.get(k)]
         if missing:
             problems.append(Problem(str(path), line, f"entry {i + 1} lacks {', '.join(missing)}",
@@ -99,7 +113,14 @@ def load_manifest(sources_dir: Path) -> list[DocumentMeta]:
         for key in ("title", "publisher"):
             if isinstance(entry[key], str):
                 entry[key] = {"zh": entry[key], "en": ""}
-        src = sources_dir / entry["file"]
+            elif not isinstance(entry[key], dict) or not entry[key].get("zh"):
+                problems.append(Problem(str(path), line, f"`{key}` must be a text or a mapping with `zh` (and `en`)",
+                                        f"write `{key}:` with `zh: …` and `en: …` on the next lines"))
+        src = sources_dir / str(entry["file"])
+        if Path(str(entry["file"])).name != str(entry["file"]):
+            problems.append(Problem(str(path), line, f"file {entry['file']!r} is not a plain file name",
+                                    "raw sources live directly in data/sources/: give the file name only"))
+            continue
         if not src.is_file():
             problems.append(Problem(str(path), line, f"file {entry['file']!r} not found in {sources_dir}",
                                     "copy the raw file into data/sources/ or fix the `file:` field"))

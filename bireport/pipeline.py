@@ -25,6 +25,7 @@ from .i18n import Catalog
 from .manifest import load_manifest
 from .document import ingest_all
 from .render import LANGS, Renderer
+from .search import write_jieba_dict
 
 GENERATED_DIRS = ("zh", "en")
 
@@ -87,92 +88,134 @@ def stage_ingest(paths: Paths):
     return ingest_all(metas, paths.data)
 
 
-def stage_tables(paths: Paths, docs, cat):
-    """Tables → tidy CSV + schema (validated) and charts. Returns (tables by id, renderer, findings)."""
-    try:
-        from . import tables as tables_mod
-    except ImportError:  # pragma: no cover - tables stage not installed
-        tables_mod = None
-    try:
-        from . import charts as charts_mod
-    except ImportError:  # pragma: no cover
-        charts_mod = None
-    needed = ("extract", "validate", "table_markdown", "data_page_markdown")
-    if tables_mod is None or charts_mod is None or not all(hasattr(tables_mod, n) for n in needed) \
-            or not hasattr(charts_mod, "build_charts"):
-        return {}, _plain_table_renderer, [], {}
+def stage_tables(paths: Paths, docs, cat, changed: set[str]):
+    """Tables → tidy data + schema (validated, every error collected) and charts for the tables
+    of changed documents (charts keep their own content-hash cache).
+    Returns (tables by id, table renderer, findings)."""
+    from . import charts as charts_mod, tables as tables_mod
 
-    found = {}
-    problems = []
-    findings = []
+    found, problems = {}, []
     for d in docs:
         for b in d.blocks():
-            if b.kind == "table":
-                try:
-                    t = tables_mod.extract(d.meta, b)
-                except BuildError as exc:
-                    problems.extend(exc.problems)
-                    continue
-                if t.id in found:
-                    problems.append(Problem(str(d.meta.path), b.line, f"duplicate table id {t.id}", "renumber the table"))
-                found[t.id] = t
+            if b.kind != "table":
+                continue
+            try:
+                t = tables_mod.extract(d.meta, b)
+            except BuildError as exc:
+                problems.extend(exc.problems)
+                continue
+            if t.id in found:
+                problems.append(Problem(str(d.meta.path), b.line, f"duplicate table id {t.id}", "renumber the table"))
+            found[t.id] = t
     if problems:
         raise BuildError(problems)
-    for t in found.values():
-        findings.extend(tables_mod.validate(t))
-    errors = [f for f in findings if getattr(f, "severity", "error") == "error"]
+    findings = [f for t in found.values() for f in tables_mod.validate(t)]
+    errors = [f for f in findings if f.severity == "error"]
     if errors:
-        raise BuildError([Problem(getattr(f, "path", ""), getattr(f, "line", None), getattr(f, "message", str(f)),
-                                  getattr(f, "fix", "")) for f in errors])
+        raise BuildError([f.to_problem() for f in errors])
 
     def tr(ctx, zh):
         return cat.get(ctx, zh)
 
     charts_out = paths.build / "charts"
     charts_out.mkdir(parents=True, exist_ok=True)
-    chart_info = charts_mod.build_charts(list(found.values()), charts_out, tr)
+    todo = [t for t in found.values() if t.schema.doc in changed]
+    chart_info = charts_mod.build_charts(todo, charts_out, tr) if todo else {}
 
     def renderer(block, lang, rel):
-        t = found.get(block.attrs["table_id"])
-        if t is None:
-            return _plain_table_renderer(block, lang, rel)
+        t = found[block.attrs["table_id"]]
         md = tables_mod.table_markdown(t, lang, tr, rel)
         if t.id in chart_info:
             md += "\n\n" + charts_mod.chart_markdown(t.id, lang, chart_info[t.id][lang], rel)
         return md
 
-    return found, renderer, findings, chart_info
+    return found, renderer, findings
 
 
-def _plain_table_renderer(block, lang, rel):
-    """Fallback: the raw rows as an HTML table (used only if the tables stage is absent)."""
-    import html as h
-
-    rows = block.attrs["rows"]
-    out = [f'<table class="raw-table"><caption>表{block.attrs["number"]} {h.escape(block.attrs["caption"])}</caption>']
-    for _ln, raw in rows:
-        out.append("<tr>" + "".join(f"<td>{h.escape(c)}</td>" for c in raw.split("\t")) + "</tr>")
-    out.append("</table>")
-    notes = "".join(f'<p class="source-note">{h.escape(n)}</p>' for _l, n in block.attrs.get("notes", []))
-    return "\n".join(out) + notes
-
-
-def stage_render(paths: Paths, docs, cat, table_renderer, glossary, extra_pages=None) -> tuple[dict, dict]:
-    """All pages as {relative path: markdown}; nothing is written yet."""
-    r = Renderer(paths.templates, cat, table_renderer, glossary)
+def stage_render(renderer: Renderer, docs, changed: set[str], cache: "PageCache") -> dict[str, str]:
+    """All pages as {docs-relative path: markdown}; nothing is written yet. Pages of unchanged
+    documents come from the cache; the site-wide pages (home, glossary) are always re-rendered."""
     files: dict[str, str] = {}
     for lang in LANGS:
-        files[f"{lang}/index.md"] = r.home(docs, lang)
-        files[f"{lang}/glossary.md"] = r.glossary_page(lang)
-        for d in docs:
-            for slug, md in r.document_pages(d, lang).items():
-                files[f"{lang}/{slug}.md"] = md
+        files[f"{lang}/index.md"] = renderer.home(docs, lang)
+        files[f"{lang}/glossary.md"] = renderer.glossary_page(lang)
     for d in docs:
-        for slug, md in r.document_pages(d, "sbs").items():
-            files[f"zh/parallel/{slug}.md"] = md
-    for path, md in (extra_pages or {}).items():
-        files[path] = md
-    return files, r.stats
+        if d.id not in changed:
+            files.update(cache.pages(d.id))
+            continue
+        pages = {}
+        for view in ("zh", "en", "sbs"):
+            prefix = "zh/parallel" if view == "sbs" else view
+            for slug, md in renderer.document_pages(d, view).items():
+                pages[f"{prefix}/{slug}.md"] = md
+        cache.store(d.id, pages)
+        files.update(pages)
+    return files
+
+
+class PageCache:
+    """Rendered pages per document, keyed by a content hash of everything the pages depend on
+    (source, corrections, PO file, table data, templates, code): a PO edit re-renders one document."""
+
+    def __init__(self, paths: Paths, docs):
+        self.dir = paths.build / "cache" / "pages"
+        common = _hash_paths(paths, [paths.templates, paths.root / "bireport", paths.data / "filters",
+                                     paths.data / "glossary.yaml", paths.i18n / "en" / "ui.po",
+                                     paths.tables / "presentation.yaml", paths.root / "overrides"])
+        self.keys = {}
+        for d in docs:
+            files = [d.meta.path, paths.data / "corrections" / f"{d.id}.yaml", paths.i18n / "en" / f"{d.id}.po",
+                     *sorted(paths.tables.glob(f"{d.id}-t*"))]
+            meta = json.dumps(d.meta.to_dict(), sort_keys=True, ensure_ascii=False)
+            self.keys[d.id] = hashlib.sha256((common + meta + _hash_paths(paths, files)).encode()).hexdigest()
+
+    def _file(self, doc_id):
+        return self.dir / f"{doc_id}.json"
+
+    def changed(self) -> set[str]:
+        out = set()
+        for doc_id, key in self.keys.items():
+            f = self._file(doc_id)
+            if not f.exists() or json.loads(f.read_text(encoding="utf-8")).get("key") != key:
+                out.add(doc_id)
+        return out
+
+    def pages(self, doc_id) -> dict[str, str]:
+        return json.loads(self._file(doc_id).read_text(encoding="utf-8"))["pages"]
+
+    def store(self, doc_id, pages) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._pending = getattr(self, "_pending", {})
+        self._pending[doc_id] = {"key": self.keys[doc_id], "pages": pages}
+
+    def commit(self) -> None:
+        """Called only after the pages are written: a failed build never poisons the cache."""
+        for doc_id, data in getattr(self, "_pending", {}).items():
+            _atomic_write(self._file(doc_id), json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+
+def _hash_paths(paths: Paths, items) -> str:
+    h = hashlib.sha256(__version__.encode())
+    for r in items:
+        r = Path(r)
+        if not r.exists():
+            h.update(b"-missing-" + str(r).encode())
+            continue
+        files = [r] if r.is_file() else sorted(p for p in r.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for f in files:
+            h.update(str(f.relative_to(paths.root)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _atomic_write(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    if isinstance(data, str):
+        tmp.write_text(data, encoding="utf-8")
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def nav_for(docs, lang: str, cat) -> list:
@@ -229,30 +272,33 @@ def swap_in(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path] | None = None) -> None:
-    """Write generated pages to build/stage, then swap each generated dir into docs/."""
-    stage = paths.build / "stage"
-    if stage.exists():
-        shutil.rmtree(stage)
-    for rel_path, content in sorted(files.items()):
-        p = stage / rel_path
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(content, encoding="utf-8")
-    for rel_path, src in sorted((binary or {}).items()):
-        p = stage / rel_path
-        p.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, p)
-    # swap whole generated units; hand-written docs/assets (css, vendored js) are never touched
-    units = set()
-    for k in list(files) + list(binary or {}):
-        parts = Path(k).parts
-        units.add("/".join(parts[:2]) if parts[0] in ("assets", "data") else parts[0])
-    for unit in sorted(units):
-        (paths.docs / unit).parent.mkdir(parents=True, exist_ok=True)
-        swap_in(stage / unit, paths.docs / unit)
+GENERATED_UNITS = ("zh", "en", "data/tables", "assets/charts")
+
+
+def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path]) -> int:
+    """Bring the generated parts of docs/ in line with `files` + `binary`: each changed file is
+    replaced atomically, unchanged files keep their mtime (so `mkdocs serve --dirty` rebuilds only
+    what changed), stale files are removed. Hand-written docs/ content is never touched.
+    Everything was rendered in memory first, so a failing build writes nothing."""
+    wanted: dict[str, bytes] = {k: v.encode("utf-8") for k, v in files.items()}
+    wanted.update({k: Path(v).read_bytes() for k, v in binary.items()})
+    written = 0
+    for rel_path, data in sorted(wanted.items()):
+        target = paths.docs / rel_path
+        if target.exists() and target.read_bytes() == data:
+            continue
+        _atomic_write(target, data)
+        written += 1
+    for unit in GENERATED_UNITS:
+        for f in sorted((paths.docs / unit).rglob("*")) if (paths.docs / unit).exists() else []:
+            if f.is_file() and f.relative_to(paths.docs).as_posix() not in wanted:
+                f.unlink()
+    return written
 
 
 def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
+    """Gather and validate everything, then write. Skips entirely when no input changed;
+    otherwise re-renders only the documents whose inputs changed."""
     paths = Paths(Path(root))
     res = Result()
     stamp = paths.build / "generate.hash"
@@ -260,44 +306,43 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     if not force and stamp.exists() and stamp.read_text() == digest and (paths.docs / "zh" / "index.md").exists():
         res.skipped = True
         return res
-    t0 = time.perf_counter()
+    t = time.perf_counter()
     docs = stage_ingest(paths)
-    res.timings["ingest"] = time.perf_counter() - t0
     glossary = load_glossary(paths.data / "glossary.yaml")
     cat = Catalog(paths.i18n)
-    t0 = time.perf_counter()
-    tables_by_id, renderer, res.findings, _charts = stage_tables(paths, docs, cat)
-    res.timings["tables+charts"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    extra, binary = {}, {}
-    if tables_by_id:
-        from . import tables as tables_mod
-
-        def tr(ctx, zh):
-            return cat.get(ctx, zh)
-
-        for lang in LANGS:
-            extra[f"{lang}/data.md"] = _data_page(paths, tables_mod, list(tables_by_id.values()), lang, tr)
-        for f in sorted(paths.tables.glob("*")):
-            if f.is_file():
-                binary[f"data/tables/{f.name}"] = f
-        for f in sorted((paths.build / "charts").glob("*.vl.json")) + sorted((paths.build / "charts").glob("*.svg")):
-            binary[f"assets/charts/{f.name}"] = f
-    else:
-        for lang in LANGS:
-            extra[f"{lang}/data.md"] = f"---\ntitle: {'数据' if lang == 'zh' else 'Data'}\n---\n\n# {'数据' if lang == 'zh' else 'Data'}\n"
-    files, stats = stage_render(paths, docs, cat, renderer, glossary, extra)
-    res.timings["render"] = time.perf_counter() - t0
+    cache = PageCache(paths, docs)
+    changed = {d.id for d in docs} if force else cache.changed()
+    res.timings["ingest"], t = time.perf_counter() - t, time.perf_counter()
+    tables_by_id, table_renderer, res.findings = stage_tables(paths, docs, cat, changed)
+    res.timings["tables+charts"], t = time.perf_counter() - t, time.perf_counter()
+    renderer = Renderer(paths.templates, cat, table_renderer, glossary)
+    files = stage_render(renderer, docs, changed, cache)
+    files.update(_data_pages(paths, tables_by_id, cat))
+    binary = {f"data/tables/{f.name}": f for f in sorted(paths.tables.glob("*")) if f.is_file()}
+    binary.update({f"assets/charts/{f.name}": f for f in sorted((paths.build / "charts").glob("*"))
+                   if f.suffix in (".json", ".svg") and not f.name.startswith(".")})
+    res.timings["render"], t = time.perf_counter() - t, time.perf_counter()
     write_nav(paths, docs, cat)
-    from .search import write_jieba_dict
-
     write_jieba_dict(paths.root, glossary)
-    write_tree(files, paths, binary)
-    paths.build.mkdir(exist_ok=True)
-    stamp.write_text(digest)
-    res.docs, res.stats, res.tables = docs, stats, tables_by_id
-    _log(quiet, f"generated {len(files)} pages from {len(docs)} documents")
+    written = write_tree(files, paths, binary)
+    cache.commit()
+    stamp.write_text(input_hash(paths))   # after writing: generation itself may update mkdocs.yml (nav)
+    res.timings["write"] = time.perf_counter() - t
+    res.docs, res.stats, res.tables = docs, renderer.stats, tables_by_id
+    res.stats["changed_documents"] = sorted(changed)
+    res.stats["files_written"] = written
+    _log(quiet, f"generated {len(files)} pages from {len(docs)} documents "
+               f"({len(changed)} re-rendered, {written} files written)")
     return res
+
+
+def _data_pages(paths, tables_by_id, cat) -> dict[str, str]:
+    from . import tables as tables_mod
+
+    def tr(ctx, zh):
+        return cat.get(ctx, zh)
+
+    return {f"{lang}/data.md": _data_page(paths, tables_mod, list(tables_by_id.values()), lang, tr) for lang in LANGS}
 
 
 def _data_page(paths, tables_mod, tables, lang, tr):

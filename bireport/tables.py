@@ -164,6 +164,7 @@ class Table:
 
     schema: TableSchema
     data: pd.DataFrame
+    _findings: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -197,9 +198,22 @@ class Finding:
 # ---------------------------------------------------------------------------------------------
 # Presentation (reviewed, hand-edited)
 
+_PRESENTATION_CACHE: dict[tuple, dict] = {}
+
+
 def load_presentation(path: Path = PRESENTATION) -> dict:
-    """Read presentation.yaml; remember the line of each table's entry and chart spec."""
+    """Read presentation.yaml (parsed once per file version); remember the line of each
+    table's entry and chart spec."""
     path = Path(path)
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _PRESENTATION_CACHE:
+        _PRESENTATION_CACHE.clear()
+        _PRESENTATION_CACHE[key] = _parse_presentation(path)
+    return _PRESENTATION_CACHE[key]
+
+
+def _parse_presentation(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
     data = yaml.safe_load(text) or {}
     lines: dict[str, int] = {}
@@ -930,7 +944,9 @@ def finding_text(table: Table, f: Finding, lang: str, tr=None) -> str:
 
 
 def shown_findings(table: Table) -> list[Finding]:
-    return [f for f in validate(table) if f.key in SHOWN_FINDINGS]
+    if table._findings is None:            # validation is pure: run it once per table
+        table._findings = validate(table)
+    return [f for f in table._findings if f.key in SHOWN_FINDINGS]
 
 
 def _header_cell(table: Table, col: Column, lang: str, tr) -> str:

@@ -610,11 +610,18 @@ def apply_corrections(ctx, items):
     corr = ctx.corrections
     path = corr.get("path", "")
     problems = []
-    for c in corr.get("corrections", []):
+    entry_lines = _correction_lines(path)
+    for k, c in enumerate(corr.get("corrections", [])):
+        at = entry_lines.get(("corrections", k))
+        bad = _bad_entry(c, ("line", "find", "replace"))
+        if bad:
+            problems.append(Problem(path, at, f"correction {k + 1}: {bad}",
+                                    "each correction needs `line` (a source line number), `find` and `replace` (texts)"))
+            continue
         targets = [it for it in items if it.line == c.get("line") or c.get("line") in it.attrs.get("joined_from", [])]
         hits = [it for it in targets if c["find"] in it.text]
         if len(hits) != 1:
-            problems.append(Problem(path, None, f"correction for source line {c.get('line')}: "
+            problems.append(Problem(path, at, f"correction for source line {c.get('line')}: "
                                     f"{c['find']!r} found {len(hits)} times in that block (expected once)",
                                     "fix `line`/`find` so it matches exactly one place"))
             continue
@@ -623,10 +630,16 @@ def apply_corrections(ctx, items):
         it.text = it.text.replace(c["find"], replacement, 1)
         it.attrs.setdefault("notes", []).append(c.get("note", ""))
         ctx.report.corrected.append(f"line {c['line']}: {c['find']!r} → {replacement!r} ({c.get('note', '')})")
-    for h in corr.get("headings", []):
+    for k, h in enumerate(corr.get("headings", [])):
+        at = entry_lines.get(("headings", k))
+        bad = _bad_entry(h, ("line", "title"))
+        if bad:
+            problems.append(Problem(path, at, f"heading correction {k + 1}: {bad}",
+                                    "each heading correction needs `line` (a source line number) and `title`"))
+            continue
         target = next((it for it in items if it.kind == "heading" and it.line == h.get("line")), None)
         if target is None:
-            problems.append(Problem(path, None, f"heading correction: no heading at source line {h.get('line')}",
+            problems.append(Problem(path, at, f"heading correction: no heading at source line {h.get('line')}",
                                     "use the line number `build.py check` prints for the untitled item"))
             continue
         target.text = "{++" + h["title"] + "++}"
@@ -636,3 +649,34 @@ def apply_corrections(ctx, items):
     if problems:
         raise BuildError(problems)
     return items
+
+
+def _bad_entry(entry, keys) -> str:
+    """Why a corrections-file entry is unusable ('' when it is fine)."""
+    if not isinstance(entry, dict):
+        return f"not a mapping ({entry!r:.40})"
+    missing = [k for k in keys if entry.get(k) is None or (k != "replace" and entry.get(k) == "")]
+    if missing:
+        return f"lacks {', '.join(missing)}"
+    if not isinstance(entry["line"], int) or isinstance(entry["line"], bool):
+        return f"`line` must be a number, not {entry['line']!r}"
+    wrong = [k for k in keys if k != "line" and not isinstance(entry[k], str)]
+    if wrong:
+        return f"{', '.join(wrong)} must be text (quote it)"
+    return ""
+
+
+def _correction_lines(path) -> dict:
+    """(section, index) -> 1-based line of each entry of a corrections file (for error messages)."""
+    import yaml
+
+    out = {}
+    try:
+        root = yaml.compose(open(path, encoding="utf-8").read())
+        for k, v in root.value:
+            if k.value in ("corrections", "headings") and isinstance(v, yaml.SequenceNode):
+                for i, item in enumerate(v.value):
+                    out[(k.value, i)] = item.start_mark.line + 1
+    except (OSError, yaml.YAMLError, AttributeError, TypeError, ValueError):
+        pass
+    return out
