@@ -63,7 +63,9 @@ def cmd_build(args, root):
     from . import qa
 
     res = generate(root)
-    report = qa.run(root)
+    from .pipeline import stage_ingest
+
+    report = qa.run(root, docs=res.docs or stage_ingest(Paths(root)))
     qa.print_summary(report, console)
     if args.strict and report.blocking():
         raise BuildError(report.blocking_problems())

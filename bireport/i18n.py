@@ -29,6 +29,7 @@ class Segment:
     msgid: str      # Chinese source (inline Markdown)
     comment: str    # shown to translators (#.)
     ref: str        # source file:line (#:)
+    default: str = ""  # reviewed English from a schema (table labels), used to seed a new entry
 
 
 def _seg(ctx, text, comment, meta, line):
@@ -139,6 +140,9 @@ def update(segs: list[Segment], path: Path, doc_id: str) -> dict:
             if same is not None:   # identical source text elsewhere: an exact TM match, not stale
                 e.msgstr = same.msgstr
                 stats["reused"] += 1
+            elif s.default:        # reviewed English kept with the data (table schema)
+                e.msgstr = s.default
+                stats["seeded"] = stats.get("seeded", 0) + 1
             else:
                 stats["new"] += 1
         elif e.msgid != s.msgid:

@@ -63,7 +63,7 @@ def expected_numbers(zh: str) -> list[tuple[str, list[float], str]]:
     out = []
     for m in ZH_NUM.finditer(_strip(zh)):
         raw, unit = m.group(1), m.group(2) or ""
-        if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) is None and "," in raw:
+        if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw) is None and "," in raw:
             # "2.8,3.1" lists: split
             for part in raw.split(","):
                 if part:
@@ -152,22 +152,46 @@ def extra_segments(paths, doc) -> list[Segment]:
     for b in doc.blocks():
         if b.kind == "table":
             t = tables_mod.extract(doc.meta, b)
-            for ctx, zh, _en in charts_mod.strings(t):
-                out.append(Segment(ctx, zh, "table/chart label", f"{doc.meta.file}:{b.line}"))
+            for ctx, zh, en in charts_mod.strings(t):
+                out.append(Segment(ctx, zh, "table/chart label", f"{doc.meta.file}:{b.line}", en or ""))
     return out
 
 
 def run(root: Path, docs=None) -> Report:
+    """Check every PO entry; with `docs`, also check that the PO files match the documents
+    (a msgctxt that matches no block, a PO file for an unknown document, segments missing)."""
+    from .i18n import segments
+
     root = Path(root)
     glossary = load_glossary(root / "data" / "glossary.yaml")
     report = Report()
     i18n_dir = root / "data" / "i18n"
+    wanted: dict[str, dict[str, str]] | None = None
+    if docs is not None:
+        from .pipeline import Paths
+
+        paths = Paths(root)
+        wanted = {d.id: {s.ctx: s.msgid for s in segments(d, extra_segments(paths, d))} for d in docs}
     for path in sorted((i18n_dir / "en").glob("*.po")):
         po = load_po(path)
+        doc_id = path.stem
+        if wanted is not None and doc_id != "ui" and doc_id not in wanted:
+            report.findings.append(Finding("orphan", "error", str(path), None, doc_id,
+                                           "PO file for an unknown document (no manifest entry with this id)"))
+        expect = (wanted or {}).get(doc_id)
         for e in po:
             if e.obsolete or not e.msgctxt:
                 continue
+            if expect is not None and e.msgctxt not in expect:
+                report.findings.append(Finding("orphan", "error", str(path), e.linenum, e.msgctxt,
+                                               "msgctxt matches no block of the document: run `build.py translate --update`"))
+                continue
             report.findings.extend(check_entry(e, path, glossary))
+        if expect is not None:
+            have = {e.msgctxt for e in po if not e.obsolete}
+            for ctx in sorted(set(expect) - have):
+                report.findings.append(Finding("untranslated", "warning", str(path), None, ctx,
+                                               "segment missing from the PO file: run `build.py translate --update`"))
     return report
 
 

@@ -215,9 +215,17 @@ def load_presentation(path: Path = PRESENTATION) -> dict:
 
 def _parse_presentation(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
+    try:
+        data = yaml.safe_load(text) or {}
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BuildError(_err(path, mark.line + 1 if mark else None, f"invalid YAML: {exc}",
+                              "fix the YAML syntax")) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("tables") or {}, dict):
+        raise BuildError(_err(path, 1, "presentation.yaml must be a mapping with `labels:` and `tables:` mappings",
+                              "see the comment at the top of data/tables/presentation.yaml"))
     lines: dict[str, int] = {}
-    root = yaml.compose(text)
     for k, v in getattr(root, "value", []) or []:
         if k.value == "tables":
             for tk, tv in v.value:
@@ -319,7 +327,7 @@ def _err(path, line, msg, fix="") -> Problem:
 
 def extract(meta, item, presentation: dict | None = None) -> Table:
     """Parse one raw `table` item of document `meta` into a tidy Table (raises BuildError)."""
-    pres = presentation if presentation is not None else load_presentation()
+    pres = presentation if presentation is not None else load_presentation(presentation_path(meta))
     path = _rel(meta.path if getattr(meta, "path", None) else meta.file)
     a = item.attrs
     tid = table_id(meta.id, str(a["number"]))
@@ -387,6 +395,17 @@ def extract(meta, item, presentation: dict | None = None) -> Table:
     check_chart_spec(schema, pres.get("_path", str(PRESENTATION)),
                      pres.get("_lines", {}).get(f"{tid}/chart") or pres.get("_lines", {}).get(tid))
     return table
+
+
+def presentation_path(meta) -> Path:
+    """The presentation.yaml of the project `meta` belongs to (data/sources/<file> ->
+    data/tables/presentation.yaml), so a project copy reads its own; the package default otherwise."""
+    src = getattr(meta, "path", None)
+    if src:
+        cand = Path(src).parent.parent / "tables" / "presentation.yaml"
+        if cand.is_file():
+            return cand
+    return PRESENTATION
 
 
 def _rel(p) -> str:

@@ -16,6 +16,7 @@ GOOD = [
     ("{++1++}月30日至31日", "On {++January++} 30–31"),
     ("数量在2017年达到69 034人", "reached 69,034 in 2017"),
     ("包括比亚迪在内的6家中国企业", "six Chinese companies, including BYD"),
+    ("2012年4,862.04 亿美元", "486.204 USD billion in 2012"),
 ]
 BAD = [
     ("贸易额达6882.8亿美元。", "Trade reached US$6882.8 billion.", "688.28"),
@@ -67,6 +68,18 @@ def test_untranslated_and_fuzzy_are_findings_with_file_and_line():
     f = check_entry(entry("一句话。", ""), "x.po", [])[0]
     assert (f.check, f.path, f.line) == ("untranslated", "x.po", 12)
     assert check_entry(entry("一句话。", "A sentence.", fuzzy=True), "x.po", [])[0].check == "fuzzy"
+
+
+def test_orphan_msgctxt_is_reported(project):
+    from bireport import qa
+    from bireport.pipeline import Paths, stage_ingest
+
+    po = project / "data" / "i18n" / "en" / "nyt-2024-12-12.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgctxt "nyt-2024-12-12/intro/p999"\nmsgid "不存在的段落。"\nmsgstr "No such paragraph."\n',
+                  encoding="utf-8")
+    report = qa.run(project, docs=stage_ingest(Paths(project)))
+    orphans = [f for f in report.findings if f.check == "orphan"]
+    assert len(orphans) == 1 and orphans[0].path.endswith("nyt-2024-12-12.po") and orphans[0].line
 
 
 def test_final_punctuation():

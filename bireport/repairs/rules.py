@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from ..errors import BuildError, Problem
 from ..sources.base import CJK, CJK_RE, Item, join_cjk
@@ -60,8 +61,50 @@ def to_simplified(ctx, items):
     return items
 
 
+def _patterns_path(ctx) -> str:
+    path = getattr(ctx.meta, "path", None)
+    return str(Path(path).parent.parent / "filters" / "patterns.yaml") if path else "data/filters/patterns.yaml"
+
+
+def _pattern_line(path: str, value: str) -> int | None:
+    """1-based line of the YAML scalar `value` in the patterns file (for error messages)."""
+    import yaml
+
+    try:
+        stack = [yaml.compose(open(path, encoding="utf-8").read())]
+    except (OSError, yaml.YAMLError):
+        return None
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.value == value:
+                return node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(v for _k, v in node.value)
+    return None
+
+
+def _regex(ctx, key, pattern):
+    """Compile a pattern from data/filters/patterns.yaml; a bad one is a BuildError naming its line."""
+    try:
+        return re.compile(pattern)
+    except (re.error, TypeError) as exc:
+        path = _patterns_path(ctx)
+        raise BuildError(Problem(path, _pattern_line(path, str(pattern)), f"{key}: invalid regular expression "
+                                 f"{pattern!r}: {exc}", "fix the pattern (YAML strings need \\\\ for one backslash)")) from exc
+
+
 def _compiled(ctx, key):
-    return [(re.compile(p["pattern"]), p) for p in ctx.patterns.get(key, [])]
+    out = []
+    for k, p in enumerate(ctx.patterns.get(key, []) or []):
+        if not isinstance(p, dict) or not p.get("pattern") or not p.get("reason"):
+            path = _patterns_path(ctx)
+            raise BuildError(Problem(path, None, f"{key} entry {k + 1} needs `pattern` and `reason` ({p!r:.60})",
+                                     f"write it as `- pattern: \"…\"` with `reason: …` under `{key}:`"))
+        out.append((_regex(ctx, key, p["pattern"]), p))
+    return out
 
 
 def drop_spam(ctx, items):
@@ -238,14 +281,14 @@ def reflow_ocr(ctx, items):
             final.append(it)
             continue
         for pat in ctx.patterns.get("datelines", []):
-            m = re.search(pat, it.text)
+            m = _regex(ctx, "datelines", pat).search(it.text)
             if m:
                 final.append(Item("dateline", m.group("dateline"), it.line, {}))
                 it.text = it.text[m.end():].strip()
                 break
         byline = None
         for pat in ctx.patterns.get("bylines", []):
-            m = re.search(pat, it.text)
+            m = _regex(ctx, "bylines", pat).search(it.text)
             if m:
                 byline = Item("byline", m.group("byline"), it.attrs.get("end_line", it.line), {"role": "signature"})
                 it.text = it.text[: m.start()].strip()
