@@ -48,6 +48,8 @@ def structure(items, ctx: Context) -> Document:
     problems: list[Problem] = []
     seen_numbers: dict[str, int] = {}
     last_arabic: list[int] | None = None
+    seen_tables: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
 
     def new_section(sec_id, number, title, level, line, attrs=None):
         s = Section(sec_id, number, title, level, line, [], dict(attrs or {}))
@@ -86,7 +88,26 @@ def structure(items, ctx: Context) -> Document:
         if it.kind == "table":
             attrs["table_id"] = f"{doc_id}-t{attrs['number']}"
             bid = f"{doc_id}/{current.id}/table{attrs['number']}"
+            if attrs["number"] in seen_tables:
+                problems.append(Problem(str(ctx.meta.path), it.line,
+                                        f"duplicate table number 表{attrs['number']} (first at line "
+                                        f"{seen_tables[attrs['number']]}): table ids must be unique",
+                                        "renumber the caption in a correction (data/corrections) "
+                                        "or check the source for a typo"))
+            seen_tables.setdefault(attrs["number"], it.line)
+        if bid in seen_ids:
+            problems.append(Problem(str(ctx.meta.path), it.line, f"duplicate block id {bid} "
+                                    f"(first at line {seen_ids[bid]})", "check the section numbering and captions"))
+        seen_ids.setdefault(bid, it.line)
         current.blocks.append(Block(bid, it.kind, it.text, it.line, attrs))
+    fn_seen: dict[str, int] = {}
+    for fn in ctx.footnotes:
+        if fn["key"] in fn_seen:
+            problems.append(Problem(str(ctx.meta.path), fn["line"],
+                                    f"duplicate footnote {fn['label']} (block id {doc_id}/footnotes/{fn['key']}; "
+                                    f"first at line {fn_seen[fn['key']]})",
+                                    "each footnote mark must be defined once: renumber it or remove the repeated definition"))
+        fn_seen.setdefault(fn["key"], fn["line"])
     if problems:
         raise BuildError(problems)
 
@@ -138,7 +159,7 @@ def ingest_all(metas, data_dir: Path) -> list[Document]:
         try:
             docs.append(ingest(meta, data_dir, patterns))
         except BuildError as exc:
-            problems.extend(exc.problems)
+            problems.extend(p for p in exc.problems if p not in problems)  # shared files: report once
     if problems:
         raise BuildError(problems)
     return docs
