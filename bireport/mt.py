@@ -7,7 +7,6 @@ import json
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from rich.progress import Progress
 

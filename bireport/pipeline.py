@@ -27,8 +27,6 @@ from .document import ingest_all
 from .render import LANGS, Renderer
 from .search import write_jieba_dict
 
-GENERATED_DIRS = ("zh", "en")
-
 
 @dataclass
 class Paths:
@@ -346,7 +344,7 @@ def _data_pages(paths, tables_by_id, cat) -> dict[str, str]:
 
 
 def _data_page(paths, tables_mod, tables, lang, tr):
-    from .render import alternates, rel, view_url
+    from .render import rel, view_url
 
     url = view_url(lang, "data")
     fm = (f"---\ntitle: {'数据' if lang == 'zh' else 'Data'}\nalternates:\n  zh: {rel(url, 'data/')}\n"

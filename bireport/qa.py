@@ -11,7 +11,7 @@ import polib
 
 from .errors import Problem
 from .glossary import Term, load_glossary
-from .i18n import Segment, load_po, po_path
+from .i18n import Segment, load_po
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",

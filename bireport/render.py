@@ -8,7 +8,6 @@ lang="zh" — it never passes as English.
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,12 +88,6 @@ class Page:
     slug: str                    # path without .md, relative to the language root ("scio-whitepaper-2025/s1")
     sections: list[Section] = field(default_factory=list)
     kind: str = "section"        # home | document | section | data | glossary
-
-    @property
-    def depth(self) -> int:
-        # with use_directory_urls, "a/b" is served at /a/b/ (index pages at /a/)
-        parts = self.slug.split("/")
-        return len(parts) - (1 if parts[-1] == "index" else 0)
 
 
 def url_of(slug: str) -> str:

@@ -456,7 +456,6 @@ def footnote_definitions(ctx, items):
 
 # ---------------------------------------------------------------- tables and figures
 
-_TABLE_CAP_ = None
 _TABLE_CAP = re.compile(r"^表\s*(\d+)\s*[:：]?\s*(.+)$")
 _FIG_CAP = re.compile(r"^图\s*(\d+)\s*[:：]?\s*(.+)$")
 _NOTE = re.compile(r"^(注|资料来源|数据来源|来源|说明)\s*[:：]|^\S{1,8}\\?\*\s*[:：]")
@@ -558,7 +557,6 @@ def rejoin_list_items(ctx, items):
 
 def heading_levels(ctx, items):
     """Level from the printed numbering, not from the count of `#`."""
-    prev_cn = False
     for it in items:
         if it.kind != "heading":
             continue
@@ -576,7 +574,6 @@ def heading_levels(ctx, items):
         elif m and m.group("cn"):
             it.attrs.update(level=1, number=m.group("cn"), slug=f"s{cn_to_int(m.group('cn'))}")
             it.text = m.group("title")
-            prev_cn = True
         elif m and m.group("cnp"):
             it.attrs.update(level=2, number=f"({m.group('cnp')})", cn_sub=cn_to_int(m.group("cnp")))
             it.text = m.group("title")

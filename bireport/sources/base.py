@@ -33,6 +33,11 @@ def read_source(path: Path) -> str:
     if len(data) > MAX_BYTES:
         raise BuildError(Problem(str(path), None, f"source is {len(data) // 1024} KiB; the limit is "
                                  f"{MAX_BYTES // 1024} KiB", "split the document into several manifest entries"))
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        enc = "UTF-16LE" if data[:2] == b"\xff\xfe" else "UTF-16BE"
+        raise BuildError(Problem(str(path), None, f"source is encoded as {enc}, not UTF-8 (it starts with a UTF-16 byte-order mark)",
+                                 f"convert it: iconv -f UTF-16 -t UTF-8 {path.name} > {path.name}.utf8 "
+                                 f"(then replace the file and update sha256)"))
     if b"\x00" in data[:8192]:
         raise BuildError(Problem(str(path), None, "source looks binary (contains NUL bytes)",
                                  "export the document as UTF-8 text (Markdown, plain text or HTML)"))
