@@ -131,7 +131,7 @@ class Text:
 
     def inline(self, text: str) -> str:
         text = re.sub(r"\[@([\d,\-]+)\]", self._cite, text)
-        return text
+        return mark_zh(text) if self.lang == "en" else text
 
     def _cite(self, m) -> str:
         nums = m.group(1)
@@ -151,6 +151,15 @@ class Text:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
         return md if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
+
+
+_ZH_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’·—]*")
+
+
+def mark_zh(text: str) -> str:
+    """Chinese left on purpose in English text (original titles of references, quoted terms)
+    gets lang="zh" so screen readers and fonts treat it as Chinese."""
+    return _ZH_RUN.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', text)
 
 
 def untranslated_block(md: str) -> str:
@@ -226,6 +235,8 @@ def r_reference(b: Block, t: Text, ctx) -> str:
     body, ok = t.get(b.id, b.text)
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span>'
+    elif t.lang == "en":
+        body = mark_zh(body)
     return f"\\[{n}\\] {body}\n{{: #ref-{n} .reference }}"
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import SCREENSHOTS, Watch, view_of, wait_for_charts
+from browser_support import RENDERED, SCREENSHOTS, Watch, view_of, wait_for_charts
 
 LABELS = {"zh": "中文", "en": "English", "sbs": "对照"}
 PREFIX = {"zh": "", "en": "en/", "sbs": "parallel/"}
@@ -32,15 +32,14 @@ def crawl(browser, server, paths) -> dict[str, Visit]:
     try:
         for path in paths:
             v = out[path] = Visit(path)
-            for lst in (watch.console, watch.exceptions, watch.foreign, watch.failed):
-                lst.clear()
+            watch.clear()
             resp = page.goto(server.url(path), wait_until="load")
             v.status = resp.status if resp else None
             try:
                 v.charts = wait_for_charts(page)
             except Exception as e:           # timeout: count what did render
                 v.chart_error = str(e).splitlines()[0]
-            v.rendered = page.locator("div.vl-chart .vega-embed :is(svg.marks, canvas.marks)").count()
+            v.rendered = page.locator(RENDERED).count()
             page.wait_for_load_state("networkidle")   # the search worker's index fetch included
             v.switcher = page.evaluate("""() => {
                 const nav = document.querySelector('nav.view-switcher');
