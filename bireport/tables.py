@@ -409,12 +409,18 @@ def presentation_path(meta) -> Path:
 
 
 def _rel(p) -> str:
-    """Source path relative to the project root (stable in committed schema files)."""
-    root = PRESENTATION.parent.parent.parent
-    try:
-        return Path(p).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return Path(p).as_posix()
+    """Source path relative to the project root (stable in committed schema files, and in chart
+    cache keys: a copy of the project elsewhere gives the same `data/sources/<file>`)."""
+    p = Path(p)
+    for root in (PRESENTATION.parent.parent.parent,
+                 p.resolve().parent.parent.parent if p.resolve().parent.name == "sources" else None):
+        if root is None:
+            continue
+        try:
+            return p.resolve().relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return p.as_posix()
 
 
 def _table_pres(pres: dict, tid: str) -> dict:

@@ -48,7 +48,7 @@ def read_source(path: Path) -> str:
         guess = ""
         for enc in ("gb18030", "big5"):
             try:
-                data.decode(enc)
+                data[data.rfind(b"\n", 0, exc.start) + 1:].decode(enc)   # from the first bad line on
                 guess = f" (it decodes as {enc})"
                 break
             except UnicodeDecodeError:

@@ -47,6 +47,18 @@ def _check_balanced(html: str, path, line: int) -> None:
                                  f"the source is truncated or malformed: add </{tag}> in a correction or re-export the page"))
 
 
+def _unsafe_attrs(tag, report: list) -> None:
+    """Report event handlers and script URLs in attributes (attributes are never emitted anyway)."""
+    for k, v in (tag.attrs or {}).items():
+        value = " ".join(v) if isinstance(v, list) else str(v or "")
+        if k.lower().startswith("on"):
+            report.append(f"event handler {k}= removed from <{tag.name}>")
+        elif k.lower() in ("href", "src", "action", "formaction", "xlink:href") and \
+                re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith(("javascript:", "vbscript:", "data:")) \
+                and not (tag.name == "a" and k.lower() == "href"):
+            report.append(f"unsafe {k} removed from <{tag.name}>: {value[:40]}")
+
+
 def _inline(node, report: list) -> str:
     """Inline Markdown for the children of `node` (text, safe links)."""
     out: list[str] = []
@@ -57,6 +69,7 @@ def _inline(node, report: list) -> str:
             out.append(escape_md(str(child)))
         elif isinstance(child, Tag):
             name = child.name.lower()
+            _unsafe_attrs(child, report)
             if name in DANGEROUS:
                 report.append(f"<{name}> removed")
                 continue
@@ -93,6 +106,7 @@ def _blocks(soup_node, base: int, items: list[Item], dropped: list) -> None:
         name = el.name.lower()
         report: list[str] = []
         line = base + (el.sourceline or 1) - 1
+        _unsafe_attrs(el, report)
         if name in DANGEROUS:
             dropped.append((f"<{name}>", el.get_text(" ", strip=True)[:60]))
             continue
@@ -143,6 +157,7 @@ def _blocks(soup_node, base: int, items: list[Item], dropped: list) -> None:
 def parse(text: str, meta) -> list[Item]:
     items: list[Item] = []
     tokens = _md.parse(text)
+    src_lines = text.split("\n")
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -164,6 +179,9 @@ def parse(text: str, meta) -> list[Item]:
             while j < len(tokens) and tokens[j].type == "html_block":
                 content += tokens[j].content
                 j += 1
+            if j > i + 1 and tok.map and tokens[j - 1].map:
+                # the source lines themselves, blank lines included, so line numbers stay exact
+                content = "\n".join(src_lines[tok.map[0]:tokens[j - 1].map[1]]) + "\n"
             comment = re.fullmatch(r"\s*<!--(.*?)-->\s*", content, re.S)
             if comment:
                 items.append(Item("dropped", "", line, {"rule": "html-comment", "text": comment.group(1).strip()}))

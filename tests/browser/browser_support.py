@@ -141,8 +141,13 @@ class Watch:
             lst.clear()
 
     def problems(self) -> list[str]:
-        return ([f"console error: {c}" for c in self.console] + [f"uncaught: {e}" for e in self.exceptions]
-                + [f"non-local request: {u}" for u in self.foreign] + [f"failed: {u}" for u in self.failed])
+        """Unique problems; a 404 is reported once (not again as chromium's "Failed to load resource")."""
+        out = [f"non-local request: {u}" for u in self.foreign] + [f"failed: {u}" for u in self.failed]
+        out += [f"uncaught: {e}" for e in self.exceptions]
+        out += [f"console error: {c}" for c in self.console
+                if not (c.startswith("Failed to load resource") and any(c.endswith(f"@ {u.split()[0]}:0")
+                                                                        for u in self.failed))]
+        return list(dict.fromkeys(out))
 
 
 RENDERED = "div.vl-chart .vega-embed :is(svg.marks, canvas.marks)"

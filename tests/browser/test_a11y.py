@@ -1,0 +1,40 @@
+"""axe-core (npm, node_modules/axe-core) in the browser: no serious or critical violations."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from browser_support import AXE_JS, wait_for_charts
+
+PAGES = ["", "zhao-liu-decoupling-2025/s3/", "parallel/scio-whitepaper-2025/s1/", "data/",
+         "en/", "en/zhao-liu-decoupling-2025/s3/"]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
+def test_axe_no_serious_or_critical_violations(browser, server, path):
+    assert AXE_JS.exists(), f"{AXE_JS} missing: run `npm ci` (scripts/bootstrap.sh does)"
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    try:
+        page.goto(server.url(path), wait_until="load")
+        wait_for_charts(page)
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), impact: n.impact,
+                                          summary: n.failureSummary, html: n.html.slice(0, 200)}))}));
+        }""")
+    finally:
+        ctx.close()
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
+        f"    {n['target']}  {n['html']}\n      {n['summary']}".replace("\n      Fix", " | Fix")
+        for n in v["nodes"][:8]) + (f"\n    … {len(v['nodes']) - 8} more" if len(v["nodes"]) > 8 else "")
+        for v in bad)
+    minor = sorted({f"{v['id']} ({v['impact']})" for v in result} - {f"{v['id']} ({v['impact']})" for v in bad})
+    if minor:
+        print(f"\n/{path}: minor/moderate axe findings: {minor}")
+    assert not bad, f"axe-core violations on /{path}:\n{report}"
