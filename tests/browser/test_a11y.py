@@ -31,10 +31,15 @@ def test_axe_no_serious_or_critical_violations(browser, server, path):
         ctx.close()
     bad = [v for v in result if v["impact"] in ("serious", "critical")]
     report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
-        f"    {n['target']}  {n['html']}\n      {n['summary']}".replace("\n      Fix", " | Fix")
-        for n in v["nodes"][:8]) + (f"\n    … {len(v['nodes']) - 8} more" if len(v["nodes"]) > 8 else "")
+        f"    {n['target']}  |  {' '.join(n['html'].split())[:90]}  |  {_first_reason(n['summary'])}"
+        for n in v["nodes"][:10]) + (f"\n    … {len(v['nodes']) - 10} more" if len(v["nodes"]) > 10 else "")
         for v in bad)
     minor = sorted({f"{v['id']} ({v['impact']})" for v in result} - {f"{v['id']} ({v['impact']})" for v in bad})
     if minor:
         print(f"\n/{path}: minor/moderate axe findings: {minor}")
     assert not bad, f"axe-core violations on /{path}:\n{report}"
+
+
+def _first_reason(summary: str) -> str:
+    lines = [ln.strip() for ln in (summary or "").splitlines() if ln.strip()]
+    return lines[1] if len(lines) > 1 else (lines[0] if lines else "")
