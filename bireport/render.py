@@ -394,15 +394,15 @@ class Renderer:
         lang = "en" if view == "en" else "zh"
         out = {}
         pages = pages_for(doc)
-        for page in pages:
+        body_pages = [p for p in pages if not p.sections or p.sections[0].id != "references"]
+        last_body = body_pages[-1] if body_pages else None
             url = view_url(view, page.slug)
             t = self.text(lang, view, page.slug, doc)
             title = _page_title(page, t, lang)
             common = dict(title=title, description="", no_search=view == "sbs", alt=alternates(view, page.slug),
                           view=view, lang=lang, ui=self.uidict(lang))
-            is_last = page is pages[-1] or (len(pages) > 1 and page is pages[-2] and pages[-1].sections[0].id == "references")
-            truncated = self.missing(doc, lang, t) if is_last and any(not e["present"] for e in doc.toc) and page.kind != "document" or (
-                page.kind == "document" and len(pages) == 1 and any(not e["present"] for e in doc.toc)) else []
+            # the "source ends here" notice goes on the page holding the last body text
+            truncated = self.missing(doc, lang, t) if page is last_body else []
             if view == "sbs":
                 md = self.parallel_page(page, doc, url, title, common)
             elif page.kind == "document":
@@ -460,7 +460,7 @@ class Renderer:
             **{**common, "title": common["title"]}, meta=doc.meta, front=front,
             publisher=strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0]),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
-            body=body, truncated=truncated if len(pages) == 1 else [], original=original, report=report,
+            body=body, truncated=truncated, original=original, report=report,
             footnotes=self.footnotes(doc, t, body))
 
     def parallel_page(self, page, doc, url, title, common) -> str:
@@ -492,12 +492,9 @@ class Renderer:
                 rows.append({"heading": "", "anchor": b.id.split("/")[-1] + "-" + s.id, "zh": zmd, "en": emd})
         body_all = "\n".join(r["zh"] + r["en"] for r in rows)
         foot = self.footnotes(doc, tz, body_all)
-        if page.kind == "section":
-            title_md = ""
-        else:
-            title_md = title
-        return self.env.get_template("parallel.md.j2").render(**{**common, "title": title}, rows=rows,
-                                                             footnotes=foot) .replace("# " + title + "\n", ("# " + title_md + "\n") if title_md else "", 1)
+        # a section page's first row already carries its heading; a document page needs the title
+        return self.env.get_template("parallel.md.j2").render(
+            **common, rows=rows, footnotes=foot, page_heading=title if page.kind != "section" else "")
 
     def home(self, docs: list[Document], lang: str) -> str:
         t = Text(lang, self.cat, None, self.stats)
