@@ -396,6 +396,7 @@ class Renderer:
         pages = pages_for(doc)
         body_pages = [p for p in pages if not p.sections or p.sections[0].id != "references"]
         last_body = body_pages[-1] if body_pages else None
+        for page in pages:
             url = view_url(view, page.slug)
             t = self.text(lang, view, page.slug, doc)
             title = _page_title(page, t, lang)
