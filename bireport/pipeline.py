@@ -357,12 +357,25 @@ def _data_page(paths, tables_mod, tables, lang, tr):
     return fm + md.replace("@ROOT@", rel(url, ""))
 
 
+def source_date_epoch(paths: Paths) -> str:
+    """Deterministic build date: $SOURCE_DATE_EPOCH, else the newest document date in the manifest."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    import datetime as dt
+
+    dates = []
+    for m in load_manifest(paths.sources):
+        parts = (m.date.split("-") + ["1", "1"])[:3]
+        dates.append(dt.datetime(int(parts[0]), int(parts[1]), int(parts[2]), tzinfo=dt.timezone.utc))
+    return str(int(max(dates).timestamp()))
+
+
 def run_mkdocs(paths: Paths, strict: bool = True) -> None:
     """mkdocs build into a staging dir, then swap into site/ (the last good site survives a failure)."""
     stage = paths.build / "site-stage"
     if stage.exists():
         shutil.rmtree(stage)
-    env = {**os.environ, "BIREPORT_SKIP_GENERATE": "1"}
+    env = {**os.environ, "BIREPORT_SKIP_GENERATE": "1", "SOURCE_DATE_EPOCH": source_date_epoch(paths)}
     cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-d", str(stage)]
     if strict:
         cmd.append("--strict")
