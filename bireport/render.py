@@ -415,6 +415,12 @@ class Renderer:
             out[page.slug] = md
         return out
 
+    @staticmethod
+    def pdf_links(url: str, lang: str) -> list[dict]:
+        """The print editions (written to docs/pdf/ by `build.py pdf`), relative to a page URL."""
+        return [{"label": ui(k, lang), "href": rel(url, f"pdf/{name}")} for k, name in
+                (("pdf_zh", "report-zh.pdf"), ("pdf_en", "report-en.pdf"), ("pdf_sbs", "report-zh-en.pdf"))]
+
     def document_page(self, page, doc, t, lang, url, common, pages, truncated) -> str:
         front = doc.front
         front_lines = [t.span(f"{doc.id}/front/line{i}", ln) for i, ln in enumerate(front.get("lines", []), 1)]
@@ -462,7 +468,7 @@ class Renderer:
             publisher=strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0]),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
             body=body, truncated=truncated, original=original, report=report,
-            footnotes=self.footnotes(doc, t, body))
+            footnotes=self.footnotes(doc, t, body), pdfs=self.pdf_links(url, lang))
 
     def parallel_page(self, page, doc, url, title, common) -> str:
         tz = self.text("zh", "sbs", page.slug, doc)
@@ -507,8 +513,7 @@ class Renderer:
                           "link": frel(me, view_file(lang, f"{d.id}/index")),
                           "publisher": strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0]),
                           "date": d.meta.date, "format": d.meta.format, "script": d.meta.script})
-        pdfs = [{"label": ui(k, lang), "href": rel(url, f"pdf/{name}")} for k, name in
-                (("pdf_zh", "report-zh.pdf"), ("pdf_en", "report-en.pdf"), ("pdf_sbs", "report-zh-en.pdf"))]
+        pdfs = self.pdf_links(url, lang)
         return self.env.get_template("home.md.j2").render(
             title=ui("report_title", lang, self.cat), description=ui("report_intro", lang, self.cat), no_search=False,
             alt=alternates(lang, "index"), view=lang, lang=lang, ui=self.uidict(lang), docs=items, pdfs=pdfs,
