@@ -486,13 +486,12 @@ class Renderer:
                                  "zh": f"**{ui(key, 'zh')}：** {doc.front[key]}",
                                  "en": f"**{ui(key, 'en')}:** " + (te.span(f"{doc.id}/front/{key}", doc.front[key]))})
         for s in page.sections:
-            heading = ""
             if s.title or s.number:
+                # the real heading (anchor, page TOC) sits in the Chinese column, its English beside it
                 level = (1 if page.kind == "section" else 2) + s.level - 1
-                heading = heading_md(s, tz, level, doc.id)
-                rows.append({"heading": heading, "anchor": f"{s.id}-title", "zh": "",
-                             "en": f'<p class="sbs-heading">{heading_md(s, te, level, doc.id).split(" ", 1)[1].rsplit(" {", 1)[0]}</p>'})
-                rows[-1]["zh"] = f'<p class="sbs-heading">{strip_md(s.number + " " + s.title)}</p>'
+                en_heading = heading_md(s, te, level, doc.id).split(" ", 1)[1].rsplit(" {", 1)[0]
+                rows.append({"heading": "", "anchor": f"{s.id}-title", "zh": heading_md(s, tz, level, doc.id),
+                             "en": f'<p class="sbs-heading" role="heading" aria-level="{min(6, level)}">{en_heading}</p>'})
             zh_blocks = render_blocks(s.blocks, tz, ctx)
             en_blocks = render_blocks(s.blocks, te, ctx)
             for (b, zmd), (_b2, emd) in zip(zh_blocks, en_blocks):
