@@ -467,4 +467,4 @@ def chart_markdown(table_id: str, lang: str, chart_info: dict, rel: str = "") ->
             f'<img src="{base}.svg" alt="{desc}" loading="lazy"></div>\n'
             f'<figcaption><span class="chart-title">{title}</span>'
             + (f' <span class="chart-source">{source}</span>' if source else "")
-            + f'</figcaption>\n<p class="visually-hidden" id="{did}">{desc}</p>\n</figure>\n')
+            + f'<span class="visually-hidden" id="{did}">{desc}</span></figcaption>\n</figure>\n')

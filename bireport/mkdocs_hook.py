@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -40,6 +42,7 @@ def on_pre_build(config, **kwargs):
     generate(ROOT, quiet=True)   # `mkdocs serve` rebuilds: pick up data/template edits
 
 
+@event_priority(-100)   # after mkdocs-static-i18n and the search plugin have written the index
 def on_post_build(config, **kwargs):
     from bireport.search import split_index
 

@@ -137,6 +137,7 @@ def stage_render(renderer: Renderer, docs, changed: set[str], cache: "PageCache"
     for lang in LANGS:
         files[f"{lang}/index.md"] = renderer.home(docs, lang)
         files[f"{lang}/glossary.md"] = renderer.glossary_page(lang)
+    files["zh/parallel/index.md"] = renderer.parallel_index(docs)
     for d in docs:
         if d.id not in changed:
             files.update(cache.pages(d.id))
@@ -235,7 +236,7 @@ def nav_for(docs, lang: str, cat) -> list:
         for d in docs:
             pages = pages_for(d)
             sbs.append({_page_title(pages[0], t, lang): [f"parallel/{p.slug}.md" for p in pages]})
-        nav.append({ui("parallel", lang): sbs})
+        nav.append({ui("parallel", lang): ["parallel/index.md", *sbs]})
     return nav
 
 
@@ -315,7 +316,7 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     res.timings["tables+charts"], t = time.perf_counter() - t, time.perf_counter()
     renderer = Renderer(paths.templates, cat, table_renderer, glossary)
     files = stage_render(renderer, docs, changed, cache)
-    files.update(_data_pages(paths, tables_by_id, cat))
+    files.update(_data_pages(renderer, tables_by_id, cat))
     binary = {f"data/tables/{f.name}": f for f in sorted(paths.tables.glob("*")) if f.is_file()}
     binary.update({f"assets/charts/{f.name}": f for f in sorted((paths.build / "charts").glob("*"))
                    if f.suffix in (".json", ".svg") and not f.name.startswith(".")})
@@ -334,27 +335,25 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     return res
 
 
-def _data_pages(paths, tables_by_id, cat) -> dict[str, str]:
+def _data_pages(renderer, tables_by_id, cat) -> dict[str, str]:
+    """The 数据 / Data page per language. CSV and schema files live outside the language folders
+    (not part of the English build), so they are linked as plain relative URLs."""
+    import re
+
     from . import tables as tables_mod
+    from .render import rel, view_url
 
     def tr(ctx, zh):
         return cat.get(ctx, zh)
 
-    return {f"{lang}/data.md": _data_page(paths, tables_mod, list(tables_by_id.values()), lang, tr) for lang in LANGS}
-
-
-def _data_page(paths, tables_mod, tables, lang, tr):
-    from .render import rel, view_url
-
-    url = view_url(lang, "data")
-    fm = (f"---\ntitle: {'数据' if lang == 'zh' else 'Data'}\nalternates:\n  zh: {rel(url, 'data/')}\n"
-          f"  en: {rel(url, 'en/data/')}\n  sbs: {rel(url, 'data/')}\nview: {lang}\n---\n\n")
-    import re
-
-    md = tables_mod.data_page_markdown(tables, lang, tr, "@ROOT@")
-    # assets outside the language folder are not part of the en build: link them as plain URLs
-    md = re.sub(r"\[([^\]]+)\]\(@ROOT@([^)]+)\)", lambda m: f'<a href="{rel(url, "")}{m.group(2)}">{m.group(1)}</a>', md)
-    return fm + md.replace("@ROOT@", rel(url, ""))
+    out = {}
+    for lang in LANGS:
+        url = view_url(lang, "data")
+        md = tables_mod.data_page_markdown(list(tables_by_id.values()), lang, tr, "@ROOT@")
+        md = re.sub(r"\[([^\]]+)\]\(@ROOT@([^)]+)\)", lambda m: f'<a href="{rel(url, "")}{m.group(2)}">{m.group(1)}</a>', md)
+        out[f"{lang}/data.md"] = renderer.simple_page(lang, "data", "数据" if lang == "zh" else "Data",
+                                                       md.replace("@ROOT@", rel(url, "")))
+    return out
 
 
 def source_date_epoch(paths: Paths) -> str:

@@ -162,6 +162,19 @@ def mark_zh(text: str) -> str:
     return _ZH_RUN.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', text)
 
 
+_ID_ATTR = re.compile(r'\bid="([^"]+)"|\{:\s*#([\w-]+)')
+
+
+def suffix_ids(md: str, suffix: str) -> str:
+    """The English column of a side-by-side page repeats the Chinese blocks: give its element ids
+    (and the attributes that point at them) a suffix so ids stay unique on the page."""
+    ids = {m.group(1) or m.group(2) for m in _ID_ATTR.finditer(md)}
+    for i in sorted(ids, key=len, reverse=True):
+        md = re.sub(rf'(\bid="|aria-describedby="|aria-labelledby="|href="#|\{{:\s*#){re.escape(i)}(?=["\s}}])',
+                    lambda m: m.group(1) + i + suffix, md)
+    return md
+
+
 def untranslated_block(md: str) -> str:
     return ('<div class="untranslated" lang="zh" markdown>\n'
             '<p class="untranslated-marker" lang="en">Not yet translated — Chinese original shown</p>\n\n'
@@ -199,7 +212,7 @@ def r_figure(b: Block, t: Text, ctx) -> str:
     cap = t.span(b.id, b.text)
     num = b.attrs.get("number")
     label = (f"图{num} " if t.lang == "zh" else f"Figure {num}. ") if num else ""
-    lines = [f'<figure class="source-figure" id="{b.id.split("/")[-1]}" markdown>']
+    lines = [f'<figure class="source-figure" id="{"-".join(b.id.split("/")[-2:])}" markdown>']
     if b.attrs.get("image_withheld"):
         lines.append(f'<div class="figure-placeholder">{ui("image_withheld", t.lang)}</div>')
     else:
@@ -318,9 +331,15 @@ def view_url(view: str, slug: str) -> str:
     return {"zh": u, "en": "en/" + u, "sbs": "parallel/" + u}[view]
 
 
+SINGLE_VIEW_PAGES = ("glossary", "data")   # already bilingual: no separate 对照 view
+
+
 def alternates(view: str, slug: str) -> dict:
     me = view_url(view, slug)
-    return {v: rel(me, view_url(v, slug)) for v in ("zh", "en", "sbs")}
+    out = {v: rel(me, view_url(v, slug)) for v in ("zh", "en", "sbs")}
+    if slug in SINGLE_VIEW_PAGES:
+        out["sbs"] = ""
+    return out
 
 
 def _page_title(page: Page, t: Text, lang: str) -> str:
@@ -442,7 +461,8 @@ class Renderer:
         present_slugs = {}
         for p in pages[1:]:
             for s in p.sections:
-                present_slugs[strip_md(s.title)] = frel(view_file(common["view"], page.slug), view_file(common["view"], p.slug)) + ("" if s is p.sections[0] else f"#{s.id}")
+                present_slugs[strip_md(s.title)] = (rel(url, view_url(common["view"], p.slug))  # raw HTML: URL-relative
+                                                    + ("" if s is p.sections[0] else f"#{s.id}"))
         for i, e in enumerate(doc.toc, 1):
             num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
             toc.append({"level": e["level"], "present": e["present"], "number": num,
@@ -495,7 +515,8 @@ class Renderer:
             zh_blocks = render_blocks(s.blocks, tz, ctx)
             en_blocks = render_blocks(s.blocks, te, ctx)
             for (b, zmd), (_b2, emd) in zip(zh_blocks, en_blocks):
-                rows.append({"heading": "", "anchor": b.id.split("/")[-1] + "-" + s.id, "zh": zmd, "en": emd})
+                rows.append({"heading": "", "anchor": b.id.split("/")[-1] + "-" + s.id, "zh": zmd,
+                             "en": suffix_ids(emd, "-en")})
         body_all = "\n".join(r["zh"] + r["en"] for r in rows)
         foot = self.footnotes(doc, tz, body_all)
         # a section page's first row already carries its heading; a document page needs the title
@@ -518,10 +539,30 @@ class Renderer:
             alt=alternates(lang, "index"), view=lang, lang=lang, ui=self.uidict(lang), docs=items, pdfs=pdfs,
             data_link=frel(me, view_file(lang, "data")), glossary_link=frel(me, view_file(lang, "glossary")))
 
+    def simple_page(self, view: str, slug: str, title: str, body: str, no_search: bool = False) -> str:
+        """A generated page outside the documents (glossary, data, side-by-side index)."""
+        alt = alternates(view, slug)
+        lang = "en" if view == "en" else "zh"
+        fm = self.env.get_template("_frontmatter.md.j2").render(title=title, description="", no_search=no_search,
+                                                               alt=alt, view=view)
+        sw = self.env.get_template("_switcher.md.j2").render(alt=alt, view=view, lang=lang)
+        return f"{fm}\n{sw}\n\n{body}\n"
+
     def glossary_page(self, lang: str) -> str:
-        rows = "\n".join(f"| {g.zh} | {g.en} | {g.note} |" for g in self.glossary)
+        rows = "\n".join(f"| {g.zh} | {mark_zh(g.en) if lang == 'en' else g.en} | {g.note} |" for g in self.glossary)
         head = "| 中文 | English | 说明 |" if lang == "zh" else "| Chinese | English | Note |"
-        fm = self.env.get_template("_frontmatter.md.j2").render(
-            title=ui("glossary", lang), description="", no_search=False, alt=alternates(lang, "glossary"), view=lang)
-        sw = self.env.get_template("_switcher.md.j2").render(alt=alternates(lang, "glossary"), view=lang, lang=lang)
-        return f"{fm}\n{sw}\n\n# {ui('glossary', lang)}\n\n{head}\n|---|---|---|\n{rows}\n"
+        return self.simple_page(lang, "glossary", ui("glossary", lang),
+                                f"# {ui('glossary', lang)}\n\n{head}\n|---|---|---|\n{rows}")
+
+    def parallel_index(self, docs: list[Document]) -> str:
+        """zh/parallel/index.md: the side-by-side editions of every document."""
+        t = Text("zh", self.cat, None, self.stats)
+        te = Text("en", self.cat, None, self.stats)
+        me = view_file("sbs", "index")
+        lines = [f"# {ui('parallel', 'zh')} · {ui('parallel', 'en')}", ""]
+        for d in docs:
+            zh = strip_md(d.meta.title["zh"])
+            en = strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])
+            lines.append(f"- [{zh}]({frel(me, view_file('sbs', d.id + '/index'))}) — <span lang=\"en\">{en}</span>")
+        del t
+        return self.simple_page("sbs", "index", ui("parallel", "zh"), "\n".join(lines), no_search=True)

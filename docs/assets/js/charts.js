@@ -20,6 +20,10 @@
         el.innerHTML = "";
         el.appendChild(host);
         if (el.dataset.description) host.setAttribute("aria-label", el.dataset.description);
+        /* vega-embed's action menu button has no accessible name */
+        host.querySelectorAll("details > summary").forEach(function (s) {
+          s.setAttribute("aria-label", document.documentElement.lang === "en" ? "Chart actions (export)" : "图表操作（导出）");
+        });
       });
     }).catch(function (err) {
       el.innerHTML = fallback;
