@@ -52,16 +52,31 @@ def build_copy(root: Path) -> Path:
 # ------------------------------------------------------------------------------------ serving
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"          # keep-alive: linkchecker and chromium reuse connections
+    def end_headers(self):
+        # linkchecker throttles every host to <= 10 requests/s (0.1-0.6 s apart) unless the server
+        # answers with a "LinkChecker" header; then its maxrequestspersecond applies.
+        self.send_header("LinkChecker", "local test server")
+        super().end_headers()
+
+    def list_directory(self, path):        # a static host (GitHub Pages) has no directory listings
+        self.send_error(404, "File not found")
+        return None
 
     def log_message(self, *args):          # quiet
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass                               # clients closing connections early is not our business
+
+
 @dataclass
 class Server:
     base: str                              # URL of the site root, ending in "/"
-    httpd: http.server.ThreadingHTTPServer = field(repr=False)
+    httpd: http.server.HTTPServer = field(repr=False)
 
     def url(self, rel: str = "") -> str:
         return self.base + rel.lstrip("/")
@@ -81,8 +96,7 @@ class Server:
 def serve(directory: Path, prefix: str = "") -> Server:
     """http.server in a daemon thread on a free port of 127.0.0.1."""
     handler = functools.partial(_Handler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
+    httpd = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, name=f"http-{httpd.server_port}", daemon=True).start()
     return Server(f"http://127.0.0.1:{httpd.server_port}/{prefix}", httpd)
 
