@@ -27,8 +27,15 @@ def copy_project(dest: Path) -> Path:
     return mod.copy_project(dest)
 
 
-def make_corpus(dest: Path, copies: int = 100) -> Path:
-    root = copy_project(Path(dest))
+def make_corpus(dest: Path, copies: int = 100, base: Path | None = None) -> Path:
+    """`base`: a project copy to start from (default: this checkout)."""
+    if base is not None:
+        import shutil
+
+        root = Path(dest)
+        shutil.copytree(base, root, ignore=shutil.ignore_patterns("build", "site", "__pycache__"))
+    else:
+        root = copy_project(Path(dest))
     data = root / "data"
     man_path = data / "sources" / "manifest.yaml"
     man = yaml.safe_load(man_path.read_text(encoding="utf-8"))

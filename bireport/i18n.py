@@ -87,7 +87,29 @@ def po_path(i18n_dir: Path, doc_id: str, lang: str = "en") -> Path:
     return i18n_dir / lang / f"{doc_id}.po"
 
 
+_PO_STRING_LINE = re.compile(r'^\s*(#~\s*)?(#\|\s*)?(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)?\s*"')
+
+
+def _lint_po(path: Path) -> None:
+    """polib silently accepts an unterminated string (`msgstr "abc`) and drops a character:
+    every quoted line must end with an unescaped quote."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BuildError(Problem(str(path), data[: exc.start].count(b"\n") + 1, "PO syntax error: the file is not valid utf-8",
+                                 "save the file as UTF-8 (charset=UTF-8 in its header)")) from exc
+    for n, line in enumerate(text.split("\n"), 1):
+        if _PO_STRING_LINE.match(line):
+            body = line.rstrip()
+            if not (body.endswith('"') and not re.search(r'(?<!\\)(\\\\)*\\"$', body)) or body.count('"') - body.count('\\"') < 2:
+                raise BuildError(Problem(str(path), n, "PO syntax error: unterminated string",
+                                         "close the string with a double quote (escape quotes inside as \\\")"))
+
+
 def load_po(path: Path) -> polib.POFile:
+    if Path(path).exists():
+        _lint_po(Path(path))
     try:
         return polib.pofile(str(path), wrapwidth=0)
     except (OSError, ValueError) as exc:

@@ -136,7 +136,7 @@ def test_chart_markdown(built):
     assert '<figure class="chart"' in md
     assert f'data-spec="../../assets/charts/{tid}.en.vl.json"' in md
     assert f'<img src="../../assets/charts/{tid}.en.svg" alt="Line chart:' in md
-    assert '<p class="visually-hidden"' in md and "Source: WITS database." in md
+    assert 'class="visually-hidden"' in md and "Source: WITS database." in md
 
 
 def test_vendored_js_matches_altair():

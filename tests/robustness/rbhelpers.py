@@ -1,4 +1,4 @@
-"""Helpers for the bad-input suite: a generated project copy and helpers to break it.
+"""Helpers and fixtures (`rb`, imported by each test module) for the bad-input suite: a generated project copy and helpers to break it.
 
 `rb` = a throw-away project (tests/conftest.py `project`) generated once, with the hashes of its
 outputs (docs/ and mkdocs.yml; site/ when built) taken so each test can assert that a failing build
@@ -8,6 +8,7 @@ test costs one warm generation instead of re-rendering every chart.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -129,3 +130,20 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return n
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.fixture(scope="session")
+def chart_cache(tmp_path_factory) -> Path:
+    """Rendered charts of one baseline build (copied into each test project to save time)."""
+    spec = importlib.util.spec_from_file_location("_tests_conftest", Path(__file__).resolve().parent.parent / "conftest.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    root = mod.copy_project(tmp_path_factory.mktemp("rb-base") / "proj")
+    generate(root, quiet=True, force=True)
+    return root / "build" / "charts"
+
+
+@pytest.fixture
+def rb(project, chart_cache) -> Broken:
+    shutil.copytree(chart_cache, project / "build" / "charts")
+    return Broken(project)

@@ -6,6 +6,7 @@ import pytest
 
 from bireport.pipeline import generate
 
+from rbhelpers import chart_cache, rb  # noqa: F401 (fixtures)
 from rbhelpers import CUSTOMS, NYT, SCIO, XINHUA, ZHAO, line_of, tree_hash
 
 

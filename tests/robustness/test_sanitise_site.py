@@ -7,6 +7,7 @@ import re
 from bireport import cli
 from bireport.pipeline import generate
 
+from rbhelpers import chart_cache, rb  # noqa: F401 (fixtures)
 from rbhelpers import NYT, SCIO
 
 HOSTILE = """
