@@ -362,15 +362,18 @@ def fullwidth_punctuation(ctx, items):
     return items
 
 
+_DOUBLE_ESCAPE = re.compile(r"(https?://[^\s\])]*?)\\{2,}_")
+
+
 def unescape_urls(ctx, items):
-    """Double-escaped underscores in URLs (`content\\\\_885`) lose the stray backslash."""
+    """Double-escaped underscores in URLs (`content\\\\_885`) become one Markdown escape (`\\_`)."""
     n = 0
     for it in items:
-        new = re.sub(r"(https?://\S*?)\\+_", lambda m: m.group(1) + "\\_", it.text)
-        while new != it.text:
-            n += 1
-            it.text = new
-            new = re.sub(r"(https?://[^\s\]]*?)\\\\+_", lambda m: m.group(1) + "\\_", it.text)
+        while True:
+            it.text, k = _DOUBLE_ESCAPE.subn(lambda m: m.group(1) + "\\_", it.text)
+            if not k:
+                break
+            n += k
     if n:
         ctx.report.normalised.append(f"{n} double-escaped URL characters repaired")
     return items
