@@ -46,7 +46,7 @@ def segments(doc: Document, extra: list[Segment] | None = None) -> list[Segment]
     front = doc.front
     for i, line in enumerate(front.get("lines", []), 1):
         out.append(_seg(f"{d}/front/line{i}", line, "front matter line under the title", m, 0))
-    for key in ("abstract", "keywords", "author_bio"):
+    for key in ("abstract", "keywords", "author_bio", "translation_credit"):
         if front.get(key):
             en = front.get(f"{key}_en")
             out.append(_seg(f"{d}/front/{key}", front[key],

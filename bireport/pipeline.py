@@ -341,7 +341,7 @@ def _data_pages(renderer, tables_by_id, cat) -> dict[str, str]:
     import re
 
     from . import tables as tables_mod
-    from .render import rel, view_url
+    from .render import mark_zh_outside_tags, rel, view_url
 
     def tr(ctx, zh):
         return cat.get(ctx, zh)
@@ -351,8 +351,9 @@ def _data_pages(renderer, tables_by_id, cat) -> dict[str, str]:
         url = view_url(lang, "data")
         md = tables_mod.data_page_markdown(list(tables_by_id.values()), lang, tr, "@ROOT@")
         md = re.sub(r"\[([^\]]+)\]\(@ROOT@([^)]+)\)", lambda m: f'<a href="{rel(url, "")}{m.group(2)}">{m.group(1)}</a>', md)
+        md = md.replace("@ROOT@", rel(url, ""))
         out[f"{lang}/data.md"] = renderer.simple_page(lang, "data", "数据" if lang == "zh" else "Data",
-                                                       md.replace("@ROOT@", rel(url, "")))
+                                                       mark_zh_outside_tags(md) if lang == "en" else md)
     return out
 
 

@@ -175,6 +175,12 @@ def suffix_ids(md: str, suffix: str) -> str:
     return md
 
 
+def mark_zh_outside_tags(text: str) -> str:
+    """mark_zh for Markdown that contains raw HTML: never touches tags or attribute values."""
+    parts = re.split(r"(<[^>]+>)", text)
+    return "".join(p if p.startswith("<") else mark_zh(p) for p in parts)
+
+
 def untranslated_block(md: str) -> str:
     return ('<div class="untranslated" lang="zh" markdown>\n'
             '<p class="untranslated-marker" lang="en">Not yet translated — Chinese original shown</p>\n\n'
@@ -483,12 +489,16 @@ class Renderer:
         if r.corrected:
             report.append((ui("corrected", lang), r.corrected))
         report = [(k, [it.replace("\n", " ").replace("*", "\\*") for it in v]) for k, v in report]
+        if lang == "en":   # the report quotes the Chinese source
+            report = [(k, [mark_zh(it) for it in v]) for k, v in report]
         return self.env.get_template("document.md.j2").render(
             **{**common, "title": common["title"]}, meta=doc.meta, front=front,
             publisher=strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0]),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
             body=body, truncated=truncated, original=original, report=report,
-            footnotes=self.footnotes(doc, t, body), pdfs=self.pdf_links(url, lang))
+            footnotes=self.footnotes(doc, t, body), pdfs=self.pdf_links(url, lang),
+            credit=t.span(f"{doc.id}/front/translation_credit", front["translation_credit"])
+            if front.get("translation_credit") else "")
 
     def parallel_page(self, page, doc, url, title, common) -> str:
         tz = self.text("zh", "sbs", page.slug, doc)
@@ -549,7 +559,8 @@ class Renderer:
         return f"{fm}\n{sw}\n\n{body}\n"
 
     def glossary_page(self, lang: str) -> str:
-        rows = "\n".join(f"| {g.zh} | {mark_zh(g.en) if lang == 'en' else g.en} | {g.note} |" for g in self.glossary)
+        rows = "\n".join(f'| <span lang="zh">{g.zh}</span> | <span lang="en">{g.en}</span> | {mark_zh(g.note)} |'
+                         for g in self.glossary)
         head = "| 中文 | English | 说明 |" if lang == "zh" else "| Chinese | English | Note |"
         return self.simple_page(lang, "glossary", ui("glossary", lang),
                                 f"# {ui('glossary', lang)}\n\n{head}\n|---|---|---|\n{rows}")
