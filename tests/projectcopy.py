@@ -18,8 +18,6 @@ def copy_project(dest: Path) -> Path:
             shutil.copy2(src, dest / name)
     (dest / "docs").mkdir()
     shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
-    if (ROOT / "docs" / "pdf").exists():
-        shutil.copytree(ROOT / "docs" / "pdf", dest / "docs" / "pdf")
     for src in (dest / "data" / "sources").iterdir():
         src.chmod(0o644)
     return dest

@@ -42,9 +42,11 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def build_copy(root: Path) -> Path:
-    """What tests/conftest.py's `built_site` does: generate + mkdocs into root/site."""
+    """What `build.py build` does: generate, the PDFs (linked from the pages), mkdocs into root/site."""
+    from bireport.pdf import build_pdfs
     from bireport.pipeline import Paths, generate, run_mkdocs
     generate(root, quiet=True, force=True)
+    build_pdfs(root, quiet=True)
     run_mkdocs(Paths(root))
     return root / "site"
 
