@@ -22,45 +22,29 @@ PO = "data/i18n/en/customs-2026-01-14.po"
 
 # ---------------------------------------------------------------- manifest
 
-def test_manifest_entry_pointing_to_missing_file(rb):
-    line = line_of(rb.root / MAN, "  - id: scio-whitepaper-2025")
-    rb.edit_file(MAN, lambda t: t.replace(f"file: {SCIO}", "file: nope.md", 1))
-    rb.expect_error("manifest.yaml", line, ["'nope.md' not found"])
+# (id, anchor entry whose line the error must name, old text, new text, expected message)
+MANIFEST_EDITS = [
+    ("missing-file", "scio-whitepaper-2025", f"file: {SCIO}", "file: nope.md", "'nope.md' not found"),
+    ("unknown-field", "scio-whitepaper-2025", "    kind: white-paper\n", "    kind: white-paper\n    colour: red\n",
+     "unknown field(s) colour"),
+    ("unknown-format", "scio-whitepaper-2025", "format: markdown", "format: docx", "unknown format 'docx'"),
+    ("missing-required-field", "scio-whitepaper-2025", "    script: Hans\n", "", "lacks script"),
+    ("duplicate-id", "zhao-liu-decoupling-2025", "  - id: zhao-liu-decoupling-2025", "  - id: scio-whitepaper-2025",
+     "duplicate document id"),
+    ("file-outside-sources", "scio-whitepaper-2025", f"file: {SCIO}", "file: ../../mkdocs.yml", "not a plain file name"),
+]
+
+
+@pytest.mark.parametrize("anchor,old,new,expected", [e[1:] for e in MANIFEST_EDITS], ids=[e[0] for e in MANIFEST_EDITS])
+def test_manifest_entry_errors(rb, anchor, old, new, expected):
+    line = line_of(rb.root / MAN, f"  - id: {anchor}")
+    rb.edit_file(MAN, lambda t: t.replace(old, new, 1))
+    rb.expect_error("manifest.yaml", line, [expected])
 
 
 def test_manifest_bad_yaml(rb):
     rb.edit_file(MAN, lambda t: t.replace("documents:\n", "documents:\n  - id: [\n", 1))
     rb.expect_error("manifest.yaml", True, ["invalid YAML"])
-
-
-def test_manifest_unknown_field(rb):
-    line = line_of(rb.root / MAN, "  - id: scio-whitepaper-2025")
-    rb.edit_file(MAN, lambda t: t.replace("    kind: white-paper\n", "    kind: white-paper\n    colour: red\n", 1))
-    rb.expect_error("manifest.yaml", line, ["unknown field(s) colour"])
-
-
-def test_manifest_unknown_format(rb):
-    line = line_of(rb.root / MAN, "  - id: scio-whitepaper-2025")
-    rb.edit_file(MAN, lambda t: t.replace("format: markdown", "format: docx", 1))
-    rb.expect_error("manifest.yaml", line, ["unknown format 'docx'"])
-
-
-def test_manifest_missing_required_field(rb):
-    line = line_of(rb.root / MAN, "  - id: scio-whitepaper-2025")
-    rb.edit_file(MAN, lambda t: t.replace("    script: Hans\n", "", 1))
-    rb.expect_error("manifest.yaml", line, ["lacks script"])
-
-
-def test_manifest_duplicate_id(rb):
-    second = line_of(rb.root / MAN, "  - id: zhao-liu-decoupling-2025")
-    rb.edit_file(MAN, lambda t: t.replace("  - id: zhao-liu-decoupling-2025", "  - id: scio-whitepaper-2025", 1))
-    rb.expect_error("manifest.yaml", second, ["duplicate document id"])
-
-
-def test_manifest_file_outside_sources(rb):
-    line = line_of(rb.root / MAN, "  - id: scio-whitepaper-2025")
-    rb.edit_file(MAN, lambda t: t.replace(f"file: {SCIO}", "file: ../../mkdocs.yml", 1))
-    rb.expect_error("manifest.yaml", line, ["not a plain file name"])
 
 
 @pytest.mark.parametrize("text", ["documents:\n  a: 1\n", "- a\n- b\n", "documents:\n  - just-a-string\n"],
