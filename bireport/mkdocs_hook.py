@@ -1,5 +1,6 @@
 """MkDocs hook: `mkdocs serve`/`mkdocs build` regenerate pages first when inputs changed, load
-the glossary into jieba for Chinese search, and split the search index per language.
+the glossary into jieba for Chinese search, split the search index per language and fix
+Material's Chinese query segmenter in the built search worker.
 
 Generation is cached by content hash, so an unchanged tree costs nothing; `watch:` in mkdocs.yml
 makes the dev server rebuild when data/, templates/ or the package change."""
@@ -44,6 +45,7 @@ def on_pre_build(config, **kwargs):
 
 @event_priority(-100)   # after mkdocs-static-i18n and the search plugin have written the index
 def on_post_build(config, **kwargs):
-    from bireport.search import split_index
+    from bireport.search import fix_query_segmenter, split_index
 
     split_index(Path(config["site_dir"]))
+    fix_query_segmenter(Path(config["site_dir"]))
