@@ -243,3 +243,19 @@ def test_english_queries_find_english_pages(site, query):
     words = [w for w in re.split(r"[\s\-]+", query.lower()) if w]
     first = plain_text(docs[groups[0][0]]).lower()
     assert all(w[:5] in first for w in words), (query, groups[0][0])
+
+
+def test_trimmer_only_pipeline_keeps_english_queries_working(site, tmp_path):
+    """With lang [zh, en], Material's default pipeline (stemmer, stop words, trimmer) finds nothing
+    for "decoupling"; mkdocs.yml's `pipeline: [trimmer]` does."""
+    built = json.loads((site / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert built["config"]["lang"] == ["zh", "en"] and built["config"]["pipeline"] == ["trimmer"]
+    worker = next((site / WORKERS).glob("search.*.min.js"))
+    default = dict(built, config=dict(built["config"], pipeline=["stemmer", "stopWordFilter", "trimmer"]))
+    (tmp_path / "default.json").write_text(json.dumps(default, ensure_ascii=False), encoding="utf-8")
+    queries = ("decoupling", "tariffs")
+    ours = run_worker(worker, site / "en" / "search" / "search_index.json", *queries)
+    theirs = run_worker(worker, tmp_path / "default.json", *queries)
+    for query in queries:
+        assert theirs[query] == [], f"default pipeline now finds {query!r}: revisit mkdocs.yml"
+        assert len(ours[query]) >= 3, query
