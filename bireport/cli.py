@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .errors import BuildError
+from .errors import BuildError, Problem
 
 console = Console(stderr=True)
 
@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="live preview with mkdocs serve")
     sub.add_parser("check", help="repair report, table validation and translation QA")
     sub.add_parser("status", help="translation coverage per document")
+    tb = sub.add_parser("tables", help="the tables' data: status against the sources, or re-extract")
+    tb.add_argument("--update", nargs="*", metavar="ID",
+                    help="rewrite data/tables/<id>.csv from the source (all tables when no id is given)")
     sub.add_parser("pdf", help="export PDFs")
     t = sub.add_parser("translate", help="maintain the translation memory")
     t.add_argument("--update", action="store_true", help="add new segments, mark changed ones fuzzy, obsolete removed")
@@ -92,6 +95,8 @@ def cmd_check(args, root):
     from .pipeline import Paths, stage_ingest
     from . import qa
 
+    from . import tables as tables_mod
+
     docs = stage_ingest(Paths(root))
     for d in docs:
         r = d.report
@@ -104,9 +109,73 @@ def cmd_check(args, root):
                           highlight=False, markup=False)
         for item in r.missing:
             console.print(f"  {'missing':10} {item}", highlight=False, markup=False)
+    table_errors = 0
+    console.rule("tables")
+    for t, committed, problem in _table_states(Paths(root), docs):
+        found = problem.problems if problem else (
+            tables_mod.validate_committed(t, *committed) if committed else tables_mod.validate(t))
+        for f in found:
+            console.print(f"  {f}", highlight=False, markup=False)
+            table_errors += f.severity == "error"
     report = qa.run(root, docs=docs)
     qa.print_findings(report, console)
-    return 1 if report.errors() else 0
+    return 1 if report.errors() or table_errors else 0
+
+
+def _table_states(paths, docs):
+    """(extracted table, (committed table, differences) or None, BuildError or None) per table."""
+    from . import tables as tables_mod
+
+    out = []
+    for d in docs:
+        for b in d.blocks():
+            if b.kind != "table":
+                continue
+            t = tables_mod.extract(d.meta, b)
+            try:
+                out.append((t, tables_mod.reconcile(t, paths.tables), None))
+            except BuildError as exc:
+                out.append((t, None, exc))
+    return out
+
+
+def cmd_tables(args, root):
+    from . import tables as tables_mod
+    from .pipeline import Paths, stage_ingest
+
+    paths = Paths(root)
+    states = _table_states(paths, stage_ingest(paths))
+    known = {t.id for t, _, _ in states}
+    if args.update is not None:
+        unknown = sorted(set(args.update) - known)
+        if unknown:
+            raise BuildError(Problem("data/tables", None, f"no table {', '.join(unknown)}",
+                                     f"known tables: {', '.join(sorted(known))}"))
+        chosen = [t for t, _, _ in states if not args.update or t.id in args.update]
+        files = tables_mod.generated_files(chosen, paths.tables, update=True)
+        for name, text in sorted(files.items()):
+            if name == "datapackage.json" and len(chosen) != len(states):
+                continue                     # the package describes every table: rebuilt by the build
+            tables_mod._atomic_write(paths.tables / name, text)
+            console.print(f"wrote data/tables/{name}")
+        if not files:
+            console.print("data/tables is up to date")
+        return 0
+    table = Table(title="Tables (data/tables/<id>.csv against the source)")
+    for col in ("table", "rows", "source", "status"):
+        table.add_column(col)
+    for t, committed, problem in states:
+        if problem:
+            status = f"[red]{len(problem.problems)} error(s)[/]: run `build.py check`"
+        elif committed is None:
+            status = "no CSV yet (the build writes it)"
+        elif committed[1]:
+            status = f"[yellow]{len(committed[1])} value(s) differ from the source[/]"
+        else:
+            status = "same as the source"
+        table.add_row(t.id, str(len(t.data)), f"{t.schema.source_file}:{t.schema.caption_line}", status)
+    Console(width=max(120, Console().width)).print(table)
+    return 0
 
 
 def cmd_status(args, root):
@@ -156,4 +225,4 @@ def cmd_pdf(args, root):
 
 
 COMMANDS = {"generate": cmd_generate, "build": cmd_build, "serve": cmd_serve, "check": cmd_check,
-            "status": cmd_status, "translate": cmd_translate, "pdf": cmd_pdf}
+            "status": cmd_status, "translate": cmd_translate, "pdf": cmd_pdf, "tables": cmd_tables}

@@ -89,7 +89,7 @@ def stage_ingest(paths: Paths):
 def stage_tables(paths: Paths, docs, cat, changed: set[str]):
     """Tables → tidy data + schema (validated, every error collected) and charts for the tables
     of changed documents (charts keep their own content-hash cache).
-    Returns (tables by id, table renderer, findings)."""
+    Returns (tables by id, table renderer, findings, data/tables files to write)."""
     from . import charts as charts_mod, tables as tables_mod
 
     found, problems = {}, []
@@ -107,7 +107,20 @@ def stage_tables(paths: Paths, docs, cat, changed: set[str]):
             found[t.id] = t
     if problems:
         raise BuildError(problems)
-    findings = [f for t in found.values() for f in tables_mod.validate(t)]
+    # pages and charts show the committed CSV (the reviewed data), checked against the extraction
+    extracted, pending = list(found.values()), tables_mod.generated_files(list(found.values()), paths.tables)
+    for t in extracted:
+        try:
+            committed = tables_mod.reconcile(t, paths.tables)
+        except BuildError as exc:
+            problems.extend(exc.problems)
+            continue
+        shown, diffs = committed if committed is not None else (t, [])
+        shown._findings = tables_mod.validate_committed(t, shown, diffs)
+        found[t.id] = shown
+    if problems:
+        raise BuildError(problems)
+    findings = [f for t in found.values() for f in tables_mod.table_findings(t)]
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise BuildError([f.to_problem() for f in errors])
@@ -127,7 +140,7 @@ def stage_tables(paths: Paths, docs, cat, changed: set[str]):
             md += "\n\n" + charts_mod.chart_markdown(t.id, lang, chart_info[t.id][lang], rel)
         return md
 
-    return found, renderer, findings
+    return found, renderer, findings, pending
 
 
 def stage_render(renderer: Renderer, docs, changed: set[str], cache: "PageCache") -> dict[str, str]:
@@ -312,7 +325,9 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     cache = PageCache(paths, docs)
     changed = {d.id for d in docs} if force else cache.changed()
     res.timings["ingest"], t = time.perf_counter() - t, time.perf_counter()
-    tables_by_id, table_renderer, res.findings = stage_tables(paths, docs, cat, changed)
+    tables_by_id, table_renderer, res.findings, table_files = stage_tables(paths, docs, cat, changed)
+    for f in res.findings:
+        _log(quiet, f)
     res.timings["tables+charts"], t = time.perf_counter() - t, time.perf_counter()
     renderer = Renderer(paths.templates, cat, table_renderer, glossary)
     files = stage_render(renderer, docs, changed, cache)
@@ -323,6 +338,10 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     res.timings["render"], t = time.perf_counter() - t, time.perf_counter()
     write_nav(paths, docs, cat)
     write_jieba_dict(paths.root, glossary)
+    for name, text in sorted(table_files.items()):
+        _atomic_write(paths.tables / name, text)
+        _log(quiet, f"wrote data/tables/{name}")
+    binary.update({f"data/tables/{name}": paths.tables / name for name in table_files})
     written = write_tree(files, paths, binary)
     cache.commit()
     stamp.write_text(input_hash(paths))   # after writing: generation itself may update mkdocs.yml (nav)
