@@ -10,7 +10,10 @@ import yaml
 from .errors import BuildError, Problem
 
 FORMATS = ("markdown", "ocr", "plaintext", "html")
-SCRIPTS = ("Hans", "Hant")
+# script of the raw text -> OpenCC conversion to simplified (None: already simplified).
+# Hant-TW / Hant-HK convert the regional variant characters first (TW 隨著 → 随着, which plain t2s
+# leaves as 随著); none of them rewrites vocabulary (no tw2sp-style phrase conversion).
+SCRIPTS = {"Hans": None, "Hant": "t2s", "Hant-TW": "tw2s", "Hant-HK": "hk2s"}
 PAGINGS = ("sections", "single")
 
 
@@ -25,7 +28,8 @@ class DocumentMeta:
     format: str
     """Adapter to use: one of FORMATS."""
     script: str
-    """Script of the raw text: Hans (simplified) or Hant (traditional, converted with OpenCC)."""
+    """Script of the raw text: Hans (simplified), or traditional — Hant, Hant-TW, Hant-HK —
+    converted to simplified with OpenCC (the config per script is in SCRIPTS)."""
     title: dict
     """{"zh": …, "en": …}: the en title is the translators' unless the source gives one."""
     publisher: dict

@@ -10,7 +10,7 @@ import opencc
 import pytest
 from bs4 import BeautifulSoup
 
-from bireport.manifest import load_manifest
+from bireport.manifest import SCRIPTS, load_manifest
 from bireport.pipeline import Paths, stage_ingest
 
 SPLIT = re.compile(r"[\\\s，。、；：！？“”‘’（）()《》,.;:!?\[\]「」『』—…·/*#<>_\-|@^{}+=]+")
@@ -36,8 +36,8 @@ def site_text(site: Path, prefix: str = "") -> str:
 def source_fragments(root: Path):
     """Every CJK fragment of every raw source line (fragments never cross a line)."""
     docs = {d.id: d for d in stage_ingest(Paths(root))}
-    cc = opencc.OpenCC("t2s")
     for meta in load_manifest(root / "data" / "sources"):
+        cc = opencc.OpenCC(SCRIPTS[meta.script] or "t2s")
         dropped = [d["text"] for d in docs[meta.id].report.dropped if d.get("text")]
         raw = meta.path.read_text(encoding="utf-8")
         if meta.format == "html":
@@ -45,7 +45,7 @@ def source_fragments(root: Path):
         for n, line in enumerate(raw.split("\n"), 1):
             line = re.sub(r"<[^>]+>|[①-⑩]", "", line)
             line = re.sub(r"\]\([^)]*\)", "]", line)
-            if meta.script == "Hant":
+            if SCRIPTS[meta.script]:
                 line = cc.convert(line)
             for d in dropped:
                 line = line.replace(d, " ")

@@ -41,23 +41,27 @@ def plain(text: str) -> str:
 
 # ---------------------------------------------------------------- script and filtering
 
-@lru_cache(maxsize=1)
-def _opencc():
+@lru_cache(maxsize=None)
+def _opencc(config: str):
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config)
 
 
 def to_simplified(ctx, items):
-    """Traditional → simplified with OpenCC; the original stays in attrs["original"]."""
-    if ctx.meta.script != "Hant":
+    """Traditional → simplified with OpenCC (the config follows the manifest's script: SCRIPTS);
+    the original stays in attrs["original"]."""
+    from ..manifest import SCRIPTS
+
+    config = SCRIPTS.get(ctx.meta.script)
+    if not config:
         return items
-    cc = _opencc()
+    cc = _opencc(config)
     for it in items:
         if it.text:
             it.attrs["original"] = it.text
             it.text = cc.convert(it.text)
-    ctx.report.normalised.append(f"converted {len(items)} lines from traditional to simplified script (OpenCC t2s)")
+    ctx.report.normalised.append(f"converted {len(items)} lines from traditional to simplified script (OpenCC {config})")
     return items
 
 
