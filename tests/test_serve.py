@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from bireport.pipeline import generate
 
@@ -63,6 +64,11 @@ def test_serve_picks_up_every_kind_of_input(project):
     data = project / "data"
     try:
         assert wait_for(base + "en/nyt-2024-12-12/", "Biden"), "dev server did not come up"
+        # the preview serves the fixed search worker too (bireport/search.py)
+        import material
+        from bireport.search import FIXED_MARK, WORKERS
+        worker = next((Path(material.__file__).parent / "templates" / WORKERS).glob("search.*.min.js")).name
+        assert fetch(base + f"assets/javascripts/workers/{worker}").startswith(FIXED_MARK)
         # a table's CSV: the page notes the difference from the source, the chart shows the value
         edit(data / "tables" / "zhao-liu-decoupling-2025-t1.csv", "2012,贸易额占比,%,13.06,134", "2012,贸易额占比,%,13.6,134")
         assert wait_for(base + "zhao-liu-decoupling-2025/s3/", "数据文件为 13.60%"), "CSV edit not served"
