@@ -134,6 +134,17 @@ def test_en_pdf_has_every_chapter_and_sample(built):
         assert "[not yet translated]" in text
 
 
+def test_en_pdf_hyphenates_with_an_ascii_hyphen(built):
+    """English is hyphenated; the break character is "-": the default U+2010 is a wide CJK-form
+    glyph in the Noto CJK font and printed as a spaced dash."""
+    layout = subprocess.run(["pdftotext", "-layout", str(built["out"]["en"]), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    lines = [ln.rstrip() for ln in layout.splitlines()]
+    breaks = [ln for ln in lines if re.search(r"[a-z]-$", ln)]
+    assert not [ln for ln in lines if ln.endswith("\u2010")], "U+2010 used as the hyphenation character"
+    assert len(breaks) > 20, "English text is not hyphenated"
+
+
 def test_sbs_pdf_has_both_languages(built):
     cat = built["cat"]
     flat = squash(text_of(built["out"]["sbs"]))
