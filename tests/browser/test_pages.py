@@ -141,13 +141,14 @@ def test_view_switcher_lands_on_the_same_section(visits, server):
 
 
 SHOTS = [("parallel", "parallel/scio-whitepaper-2025/s1/"), ("chart", "zhao-liu-decoupling-2025/s3/"),
-         ("chart-en", "en/zhao-liu-decoupling-2025/s3/")]
+         ("chart-en", "en/zhao-liu-decoupling-2025/s3/"), ("chart-hs-en", "en/scio-whitepaper-2025/s1/")]
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 def test_screenshots_and_no_horizontal_overflow(browser, server, width):
     """Screenshots for a human to look at (BIREPORT_SCREENSHOTS, default /tmp/bireport-screenshots);
-    the page itself must not scroll sideways (wide tables/charts scroll inside their own box)."""
+    the page itself must not scroll sideways (wide tables scroll inside their own box), and charts
+    are laid out for the width there is (docs/assets/js/charts.js) rather than shrunk."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844},
                               device_scale_factor=1, is_mobile=width < 500, has_touch=width < 500)
@@ -163,6 +164,22 @@ def test_screenshots_and_no_horizontal_overflow(browser, server, width):
                 page.locator("figure.chart").first.scroll_into_view_if_needed()
                 page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}-figure.png"))
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}-full.png"), full_page=True)
+            if name != "parallel":
+                charts = page.evaluate("""() => [...document.querySelectorAll('figure.chart .vl-chart svg')].map(svg => {
+                    const details = svg.closest('.vega-embed').querySelector('details');
+                    const summary = details && details.querySelector('summary');
+                    return {natural: +svg.getAttribute('width'), shown: svg.getBoundingClientRect().width,
+                            bar: details ? getComputedStyle(details).borderBottomWidth : '0px',
+                            button: summary ? getComputedStyle(summary).position : 'absolute'};
+                })""")
+                assert charts, f"no embedded charts on /{path}"
+                # charts fit the screen at their designed text size, not scaled down as pictures
+                small = [c for c in charts if c["shown"] < 0.95 * c["natural"]]
+                overflow += [f"/{path} at {width}px: a chart {c['natural']}px wide is shown at {c['shown']:.0f}px "
+                             f"(text scaled down)" for c in small]
+                # vega-embed's action menu keeps its own look (Material styles <details> as admonitions)
+                overflow += [f"/{path}: chart menu drawn as an admonition ({c['bar']} border, {c['button']} button)"
+                             for c in charts if c["bar"] != "0px" or c["button"] != "absolute"]
             sw = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
             if sw[0] > sw[1] + 1:
                 wide = page.evaluate("""() => [...document.querySelectorAll('.md-content *')]

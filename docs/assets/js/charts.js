@@ -3,6 +3,70 @@
    Actions are limited to export (no "open in editor", which would load a remote site). */
 (function () {
   "use strict";
+  var AXES = 110;    /* room beside a plot for its y axis, axis title and labels (px) */
+  var PANEL = 50;    /* room per small-multiple panel for its own axis labels */
+  var MIN_PLOT = 160;
+
+  /* Narrow screens: rather than scaling the whole chart down (and its text with it), give the
+     plots the width there is: small multiples wrap into fewer columns, other plots get narrower.
+     Font sizes stay as designed. */
+  function textWidth(text, size) {          /* estimate: CJK full width, Latin about half */
+    var w = 0;
+    for (var i = 0; i < text.length; i++) w += /[\u2e80-\uffff]/.test(text[i]) ? size : size * 0.56;
+    return w;
+  }
+
+  function wrap(text, size, width) {         /* greedy lines; Latin breaks at spaces, CJK anywhere */
+    var lines = [], line = "";
+    var tokens = text.match(/[\u2e80-\uffff][\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]?|[^\s\u2e80-\uffff]+\s*|\s+/g) || [];
+    tokens.forEach(function (t) {
+      if (line && textWidth(line + t.trimEnd(), size) > width) { lines.push(line.trimEnd()); line = t.trimStart(); }
+      else line += t;
+    });
+    if (line.trim()) lines.push(line.trimEnd());
+    return lines.length > 1 ? lines : text;
+  }
+
+  function fitTitle(title, avail) {
+    if (!title || typeof title !== "object") return;
+    if (typeof title.text === "string") title.text = wrap(title.text, title.fontSize || 13, avail);
+    (title.subtitle || []).forEach(function (line, i, all) {
+      if (typeof line === "string") {
+        var w = wrap(line, title.subtitleFontSize || 11, avail);
+        if (Array.isArray(w)) { all.splice.apply(all, [i, 1].concat(w)); }
+      }
+    });
+  }
+
+  function fit(spec, avail) {
+    var narrowed = false;
+    /* long category names (HS chapters) end in "…" on narrow screens; the table above the chart
+       and the tooltips have them in full */
+    var labelLimit = Math.max(90, Math.floor(avail * 0.35));
+    (function walk(o) {
+      if (!o || typeof o !== "object") return;
+      if (Array.isArray(o)) { o.forEach(walk); return; }
+      if (o.title) fitTitle(o.title, avail);
+      if (typeof o.labelLimit === "number" && o.labelLimit > labelLimit && avail < 600) o.labelLimit = labelLimit;
+      if (o.legend && typeof o.legend.columns === "number" && o.legend.columns > 1 && avail < 480) {
+        o.legend.columns = 1;                /* long series names: one per line */
+      }
+      if (typeof o.columns === "number" && o.spec && typeof o.spec.width === "number") {
+        var cols = Math.max(1, Math.floor((avail - 10) / (o.spec.width + PANEL)));
+        if (cols < o.columns) o.columns = cols;
+      } else if (typeof o.width === "number" && o.width + AXES > avail) {
+        o.width = Math.max(MIN_PLOT, Math.floor(avail - AXES));
+        narrowed = true;
+      }
+      Object.keys(o).forEach(function (k) { if (k !== "data" && k !== "datasets") walk(o[k]); });
+    })(spec);
+    if (narrowed) {                          /* fewer year labels rather than overlapping ones */
+      spec.config = spec.config || {};
+      spec.config.axisX = Object.assign({ labelOverlap: "parity", labelSeparation: 4 }, spec.config.axisX || {});
+    }
+    return spec;
+  }
+
   function embed(el) {
     if (el.dataset.embedded || typeof vegaEmbed !== "function") return;
     el.dataset.embedded = "1";
@@ -10,13 +74,31 @@
     fetch(el.dataset.spec).then(function (r) {
       if (!r.ok) throw new Error(r.status + " " + el.dataset.spec);
       return r.json();
-    }).then(function (spec) {
-      var host = document.createElement("div");
-      return vegaEmbed(host, spec, {
+    }).then(function (original) {
+      var options = {
         renderer: "svg",
         actions: { export: true, source: false, compiled: false, editor: false },
         downloadFileName: el.dataset.spec.split("/").pop().replace(/\.vl\.json$/, "")
-      }).then(function () {
+      };
+      /* the width there is, less vega-embed's action button column */
+      var room = (el.clientWidth || (el.parentNode && el.parentNode.clientWidth) || 0) - 56;
+      function draw(avail) {
+        var host = document.createElement("div");
+        var spec = JSON.parse(JSON.stringify(original));
+        if (avail > 0) fit(spec, avail);
+        return vegaEmbed(host, spec, options).then(function (result) { return { host: host, result: result }; });
+      }
+      return draw(room).then(function (drawn) {
+        /* still wider than the screen (labels, legends): narrow the plots by the excess, once */
+        var svg = drawn.host.querySelector("svg");
+        var excess = svg ? (+svg.getAttribute("width") || 0) - (room + 16) : 0;
+        if (room > 0 && room < 600 && excess > 4) {
+          drawn.result.finalize();
+          return draw(room - excess);
+        }
+        return drawn;
+      }).then(function (drawn) {
+        var host = drawn.host;
         el.innerHTML = "";
         el.appendChild(host);
         if (el.dataset.description) host.setAttribute("aria-label", el.dataset.description);
