@@ -278,7 +278,8 @@ def _hbar_blocks(table, df, lang, tr):
         d = df[df["group"] == grp]
         unit_key = d["unit_key"].iloc[0]
         base = alt.Chart(d).encode(
-            y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=640)),
+            y=alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=640),
+                    sort=alt.EncodingSortField(field="value", op="sum", order="descending")),
             x=alt.X("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang))),
             tooltip=[alt.Tooltip("category:N", title=_field_title(table, "category", lang)),
                      alt.Tooltip("value_text:N", title=WORDS[lang]["value"])])

@@ -38,16 +38,15 @@
     });
   }
 
-  function fit(spec, avail) {
+  function fit(spec, avail, labelLimit) {
     var narrowed = false;
-    /* long category names (HS chapters) end in "…" on narrow screens; the table above the chart
-       and the tooltips have them in full */
-    var labelLimit = Math.max(90, Math.floor(avail * 0.35));
     (function walk(o) {
       if (!o || typeof o !== "object") return;
       if (Array.isArray(o)) { o.forEach(walk); return; }
       if (o.title) fitTitle(o.title, avail);
-      if (typeof o.labelLimit === "number" && o.labelLimit > labelLimit && avail < 600) o.labelLimit = labelLimit;
+      /* long category names (HS chapters) may end in "…": the table above the chart and the
+         tooltips have them in full */
+      if (labelLimit && typeof o.labelLimit === "number" && o.labelLimit > labelLimit) o.labelLimit = labelLimit;
       if (o.legend && typeof o.legend.columns === "number" && o.legend.columns > 1 && avail < 480) {
         o.legend.columns = 1;                /* long series names: one per line */
       }
@@ -80,23 +79,34 @@
         actions: { export: true, source: false, compiled: false, editor: false },
         downloadFileName: el.dataset.spec.split("/").pop().replace(/\.vl\.json$/, "")
       };
-      /* the width there is, less vega-embed's action button column */
-      var room = (el.clientWidth || (el.parentNode && el.parentNode.clientWidth) || 0) - 56;
-      function draw(avail) {
+      /* the width of the text column (Material sizes a figure to fit its content, so measure the
+         figure's parent), less vega-embed's action button column */
+      var figure = el.closest("figure");
+      var box = figure && figure.parentElement ? figure.parentElement : el.parentNode;
+      var room = Math.min(box ? box.clientWidth : 0, window.innerWidth - 16) - 56;
+      function draw(avail, labelLimit) {
         var host = document.createElement("div");
         var spec = JSON.parse(JSON.stringify(original));
-        if (avail > 0) fit(spec, avail);
-        return vegaEmbed(host, spec, options).then(function (result) { return { host: host, result: result }; });
+        if (avail > 0) fit(spec, avail, labelLimit);
+        return vegaEmbed(host, spec, options).then(function (result) {
+          var svg = host.querySelector("svg");
+          return { host: host, result: result, excess: svg ? (+svg.getAttribute("width") || 0) - (room + 16) : 0 };
+        });
       }
-      return draw(room).then(function (drawn) {
-        /* still wider than the screen (labels, legends): narrow the plots by the excess, once */
-        var svg = drawn.host.querySelector("svg");
-        var excess = svg ? (+svg.getAttribute("width") || 0) - (room + 16) : 0;
-        if (room > 0 && room < 600 && excess > 4) {
-          drawn.result.finalize();
-          return draw(room - excess);
-        }
-        return drawn;
+      /* still wider than the screen (labels, legends): narrow the plots by the excess; if that is
+         not enough, shorten long labels too */
+      function again(drawn, avail, labelLimit) {
+        if (!(room > 0 && drawn.excess > 4)) return drawn;
+        drawn.result.finalize();
+        return draw(avail, labelLimit);
+      }
+      var narrower = room;
+      return draw(room, null).then(function (drawn) {
+        narrower = Math.max(MIN_PLOT + AXES, room - Math.max(0, drawn.excess));
+        return again(drawn, narrower, null);
+      }).then(function (drawn) {
+        var plot = Math.max(MIN_PLOT, narrower - AXES);
+        return again(drawn, narrower, Math.max(90, Math.floor(room - plot - 70)));
       }).then(function (drawn) {
         var host = drawn.host;
         el.innerHTML = "";
