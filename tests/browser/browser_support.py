@@ -128,7 +128,8 @@ def view_of(path: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------ browser
 
 class Watch:
-    """Console errors, uncaught exceptions, non-local requests and failed/4xx responses of a page."""
+    """Console errors (and Vega's warnings), uncaught exceptions, non-local requests and failed/4xx
+    responses of a page."""
 
     def __init__(self, page, allowed_host: str = "127.0.0.1"):
         self.console, self.exceptions, self.foreign, self.failed = [], [], [], []
@@ -140,7 +141,8 @@ class Watch:
         page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} HTTP {r.status}"))
 
     def _console(self, m):
-        if m.type == "error":
+        # errors, and warnings from Vega (a chart spec it had to correct: "WARN ...")
+        if m.type == "error" or (m.type == "warning" and m.text.startswith("WARN")):
             loc = m.location or {}
             self.console.append(f"{m.text} @ {loc.get('url', '')}:{loc.get('lineNumber', '')}")
 
