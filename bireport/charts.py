@@ -32,11 +32,15 @@ CHARTS_VERSION = "1"
 FONT = "Noto Sans CJK SC"
 FONT_DIRS = ["/usr/share/fonts/opentype/noto"]
 CACHE_FILE = ".charts-cache.json"
-PARALLEL_MIN = 6          # render in 2 processes only when at least this many SVGs are stale
-# Measured (2 cores, 20 SVGs): serial 4.6 s, 2 spawned processes 3.75 s incl. start-up. A forked
-# pool deadlocks once vl-convert has started in the parent, and "spawn" needs an importable
-# __main__, so the pool is opt-in: BIREPORT_CHART_WORKERS=2. The cache makes most builds render 0.
+PARALLEL_MIN = 6          # render in several processes only when at least this many SVGs are stale
+# Measured (2 cores, 20 SVGs): serial 4.2 s; 2 forked workers 2.6 s; 2 spawned workers slower than
+# serial (each re-imports pandas/altair). Forking is safe only while this process has no other
+# threads and has not started vl-convert's V8 itself (a forked copy of a running V8 deadlocks), so
+# the pool is used when both hold — `build.py build/generate`, not `mkdocs serve` (threads), where
+# the cache leaves few SVGs to render anyway. BIREPORT_CHART_WORKERS=1 turns it off.
 WORKERS_ENV = "BIREPORT_CHART_WORKERS"
+_vl_started = False       # vl-convert has run in this process
+last_workers = 1          # processes that rendered the last batch (for tests and the bench)
 
 Tr = Callable[[str, str], "str | None"]
 
@@ -371,7 +375,9 @@ def _register_fonts() -> None:
 
 def render_svg(spec_text: str) -> str:
     """SVG from a Vega-Lite JSON string (no network access)."""
+    global _vl_started
     import vl_convert as vlc
+    _vl_started = True
     _register_fonts()
     return vlc.vegalite_to_svg(spec_text, allowed_base_urls=[])
 
@@ -407,7 +413,7 @@ def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
     except (OSError, ValueError):
         cache = {}
     result: dict[str, dict[str, dict]] = {}
-    todo: list[tuple[str, str, Path, str]] = []
+    stale: list[tuple[T.Table, str, Path, Path]] = []
     new_cache = dict(cache)   # tables not in this call keep their entries
     for t in sorted(tables, key=lambda t: t.id):
         for lang in langs:
@@ -421,6 +427,10 @@ def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
             new_cache[name] = h
             if cache.get(name) == h and jp.exists() and sp.exists():
                 continue
+            stale.append((t, lang, jp, sp))
+    with _SvgRenderer(len(stale)) as renderer:     # workers warm up while the specs are built
+        pending = []
+        for t, lang, jp, sp in stale:
             try:
                 text = spec_json(spec(t, lang, tr))
             except Exception as exc:  # schema validation or builder failure: name the table
@@ -428,28 +438,65 @@ def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
                                          f"chart for {t.id} ({lang}) failed: {exc}",
                                          "check the chart spec in data/tables/presentation.yaml")) from exc
             _atomic(jp, text)
-            todo.append((name, text, sp, h))
-    _render_all(todo)
+            pending.append((sp, renderer.submit(text)))
+        for sp, svg in pending:
+            _atomic(sp, svg())
     _atomic(cache_path, json.dumps(dict(sorted(new_cache.items())), indent=1) + "\n")
     return result
 
 
-def _render_all(todo) -> None:
-    """Render stale SVGs; in 2 spawned processes if BIREPORT_CHART_WORKERS=2 and enough work."""
-    texts = [t for _, t, _, _ in todo]
-    workers = int(os.environ.get(WORKERS_ENV, "1") or 1)
-    svgs = None
-    if workers > 1 and len(todo) >= PARALLEL_MIN:
-        try:
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1), mp_context=ctx) as ex:
-                svgs = list(ex.map(render_svg, texts))
-        except BrokenProcessPool:
-            svgs = None
-    if svgs is None:
-        svgs = [render_svg(t) for t in texts]
-    for (_, _, sp, _), svg in zip(todo, svgs):
-        _atomic(sp, svg)
+def _workers() -> int:
+    """How many processes render SVGs: 1 unless forking is safe (see PARALLEL_MIN)."""
+    import threading
+
+    wanted = int(os.environ.get(WORKERS_ENV, "") or min(2, os.cpu_count() or 1))
+    if wanted <= 1 or _vl_started or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return wanted
+
+
+WARM_UP = json.dumps({"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+                      "mark": {"type": "text", "font": FONT}, "encoding": {"text": {"value": "中文 English"}}})
+
+
+class _SvgRenderer:
+    """Renders SVGs: in forked worker processes when that is safe and there is enough work (the
+    workers start first and warm up V8 and the fonts while the parent builds the specs), else
+    in this process. `submit(text)` returns a callable giving the SVG."""
+
+    def __init__(self, stale: int):
+        global last_workers
+        self.pool = None
+        workers = last_workers = _workers() if stale >= PARALLEL_MIN else 1
+        if workers > 1 and stale >= PARALLEL_MIN:
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+            for _ in range(workers):
+                self.pool.submit(render_svg, WARM_UP)
+
+    def submit(self, text: str):
+        if self.pool is not None:
+            try:
+                future = self.pool.submit(render_svg, text)
+            except BrokenProcessPool:
+                self.pool = None
+            else:
+                def result():
+                    try:
+                        return future.result()
+                    except BrokenProcessPool:          # a worker died: render here instead
+                        return render_svg(text)
+                return result
+        svg = render_svg(text)
+        return lambda: svg
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+        return False
 
 
 # ---------------------------------------------------------------------------------------------

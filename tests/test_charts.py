@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -148,3 +149,48 @@ def test_vendored_js_matches_altair():
         assert (vendor / f).stat().st_size > 10000
     js = (ROOT / "docs" / "assets" / "js" / "charts.js").read_text(encoding="utf-8")
     assert "editor: false" in js and "http" not in js
+
+
+RENDER = """
+import json, sys
+from pathlib import Path
+from bireport import charts as C, tables as T
+ids = json.loads(sys.argv[2])
+C.build_charts([T.load_table(i, Path(sys.argv[3])) for i in ids], Path(sys.argv[1]))
+print(C.last_workers)
+"""
+
+
+def test_svgs_rendered_in_forked_workers_equal_serial_ones(tmp_path):
+    """`build.py build` renders stale SVGs on both cores (forked workers); the result is the same."""
+    import subprocess
+
+    ids = IDS[:4]                                            # 8 SVGs >= PARALLEL_MIN
+    outs = {}
+    for workers in ("2", "1"):
+        out = tmp_path / workers
+        env = {**os.environ, C.WORKERS_ENV: workers}
+        run = subprocess.run([sys.executable, "-c", RENDER, str(out), json.dumps(ids), str(TABLES_DIR)],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split()[-1] == workers
+        outs[workers] = {p.name: p.read_bytes() for p in sorted(out.glob("*.svg"))}
+    assert len(outs["2"]) == 2 * len(ids) and outs["2"] == outs["1"]
+
+
+def test_no_fork_when_unsafe(monkeypatch):
+    """A forked copy of a running V8, or of a process with other threads, can deadlock."""
+    import threading
+
+    monkeypatch.setenv(C.WORKERS_ENV, "2")
+    monkeypatch.setattr(C, "_vl_started", False)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert C._workers() == 2
+    monkeypatch.setattr(threading, "active_count", lambda: 3)          # e.g. mkdocs serve
+    assert C._workers() == 1
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(C, "_vl_started", True)                       # V8 running in this process
+    assert C._workers() == 1
+    monkeypatch.setattr(C, "_vl_started", False)
+    monkeypatch.setenv(C.WORKERS_ENV, "1")
+    assert C._workers() == 1
