@@ -73,6 +73,14 @@ def sub(code: str, cwd: Path, env=None) -> tuple[float, int]:
 
 
 GEN = "import sys; sys.path.insert(0, '.'); from bireport.pipeline import generate; generate('.', quiet=True, force=True)"
+GEN_TIMINGS = ("import sys, json; sys.path.insert(0, '.'); from bireport.pipeline import generate; "
+               "json.dump(generate('.', quiet=True, force=True).timings, open('.bench-timings.json', 'w'))")
+
+
+def sub_generate(root: Path, env=None) -> tuple[float, int, dict]:
+    """A cold generation in a new process: (wall seconds, peak MiB, stage timings)."""
+    wall, peak = sub(GEN_TIMINGS, root, env)
+    return wall, peak, json.loads((root / ".bench-timings.json").read_text())
 
 
 def mkdocs_floor(root: Path) -> float:
@@ -219,24 +227,20 @@ def main() -> int:
     slow = max(1, min(3, a.runs))
     print(f"bench in {TMP}", file=sys.stderr)
 
-    # cold full generation (fresh copy: no chart cache, no page cache), in-process
-    cold, stages = [], []
+    # cold full generation (fresh copy: no chart cache, no page cache), each in a new process as
+    # `build.py generate` runs it (imports included, like the MkDocs floor); default settings
+    # render the chart SVGs in 2 forked workers; BIREPORT_CHART_WORKERS=1 renders them serially
+    cold, stages, serial = [], [], []
     for _ in range(slow):
-        root = fresh()
-        t = timed(lambda: stages.append(generate(root, quiet=True, force=True).timings))
-        cold.append(t)
+        wall, _peak, timings = sub_generate(fresh())
+        cold.append(wall)
+        stages.append(timings)
+        serial.append(sub_generate(fresh(), env={"BIREPORT_CHART_WORKERS": "1"})[0])
     R["cold"] = med(cold)
     R["stages"] = {k: med([s.get(k, 0.0) for s in stages]) for k in stages[0]}
-    # cold generation with both cores for chart SVGs
-    cold2 = []
-    for _ in range(slow):
-        root = fresh()
-        os.environ["BIREPORT_CHART_WORKERS"] = "2"
-        try:
-            cold2.append(timed(lambda: generate(root, quiet=True, force=True)))
-        finally:
-            os.environ.pop("BIREPORT_CHART_WORKERS", None)
-    R["cold_2workers"] = med(cold2)
+    R["cold_serial"] = med(serial)
+    root = fresh()
+    generate(root, quiet=True, force=True)
     # warm: force re-generation with caches (charts) in place, and the no-op (hash unchanged)
     R["warm_force"] = med([timed(lambda: generate(root, quiet=True, force=True)) for _ in range(a.runs)])
     generate(root, quiet=True)
@@ -262,13 +266,19 @@ def main() -> int:
     R["po_edit"] = med(po_t)
     R["po_edit_stages"] = {k: med([s.get(k, 0.0) for s in po_stages]) for k in po_stages[0]}
     csv = sorted((root / "data" / "tables").glob("*.csv"))[0]
+    original = csv.read_text(encoding="utf-8")
+    header, first, rest = original.split("\n", 2)
+    cells = first.split(",")
+    value = cells[header.split(",").index("value")]
+    changed = first.replace(f",{value},", f",{float(value) + 1:.{len(value.split('.')[-1]) if '.' in value else 0}f},", 1)
     csv_t = []
     for i in range(a.runs):
-        text = csv.read_text(encoding="utf-8")       # toggle one trailing blank line: a real change each time
-        csv.write_text(text + "\n" if i % 2 == 0 else text.rstrip("\n") + "\n", encoding="utf-8")
+        # one value edited (then restored): its document's pages and its 2 charts are re-rendered
+        csv.write_text("\n".join([header, changed if i % 2 == 0 else first, rest]), encoding="utf-8")
         csv_t.append(timed(lambda: generate(root, quiet=True)))
+    csv.write_text(original, encoding="utf-8")
     R["csv_edit"] = med(csv_t)
-    R["csv_note"] = f"{csv.name}: a trailing blank line toggled (the CSV is an input of the hash and is published as a download)"
+    R["csv_note"] = f"{csv.name}: one value changed by 1 and restored, alternately"
 
     # MkDocs: our site build (run_mkdocs: strict, staged, swapped) and the floor (plain mkdocs build)
     generate(root, quiet=True, force=True)
@@ -298,7 +308,7 @@ def main() -> int:
         croot = make_corpus(TMP / "corpus", a.copies, base=BASE)
         import yaml
         n_docs = len(yaml.safe_load((croot / "data/sources/manifest.yaml").read_text(encoding="utf-8"))["documents"])
-        wall, peak = sub(GEN, croot, env={"BIREPORT_CHART_WORKERS": "2"})
+        wall, peak = sub(GEN, croot)
         R["corpus"] = {"copies": a.copies, "documents": n_docs, "seconds": wall, "peak_mib": peak,
                        "workers": 2}
         R["corpus"]["stages"] = json.loads(subprocess.run(
@@ -314,8 +324,8 @@ def main() -> int:
 def write_results(R: dict) -> None:
     m = R["machine"]
     f = lambda x: f"{x:.2f} s" if x >= 0.1 else f"{x * 1000:.0f} ms"  # noqa: E731
-    rows = [("cold full generation (fresh copy)", f(R["cold"])),
-            ("cold full generation, chart SVGs on 2 cores", f(R["cold_2workers"])),
+    rows = [("cold full generation (fresh copy, new process; SVGs in 2 forked workers)", f(R["cold"])),
+            ("cold full generation, SVGs rendered serially (BIREPORT_CHART_WORKERS=1)", f(R["cold_serial"])),
             ("  stage ingest", f(R["stages"].get("ingest", 0))),
             ("  stage tables+charts", f(R["stages"].get("tables+charts", 0))),
             ("  stage render", f(R["stages"].get("render", 0))),
@@ -336,7 +346,7 @@ def write_results(R: dict) -> None:
                  ("Sphinx: total (pot + intl + zh + en)", f(s["total"]))]
     if "corpus" in R:
         c = R["corpus"]
-        rows += [(f"corpus {c['documents']} docs: cold generate (2 chart workers)", f(c["seconds"])),
+        rows += [(f"corpus {c['documents']} docs: cold generate (new process, 2 chart workers)", f(c["seconds"])),
                  (f"corpus {c['documents']} docs: peak memory", f"{c['peak_mib']} MiB")]
     ours_full = R["cold"] + R["mkdocs_ours"]
     ratios = [("cold generate / MkDocs floor", R["cold"] / R["mkdocs_floor"]),
@@ -383,19 +393,20 @@ def write_results(R: dict) -> None:
             "- Cold generation is dominated by the chart stage (`tables+charts`): each of the 2 × tables SVGs is "
             "rendered by vl-convert (Vega in Deno/V8) — hot functions of a cold run (cProfile, cumulative):\n",
             "```", R.get("profile_cold", ""), "```", "",
-            f"- Cold generation / MkDocs floor = {R['cold'] / R['mkdocs_floor']:.2f}: the chart stage is "
-            f"{R['stages'].get('tables+charts', 0):.2f} s of {R['cold']:.2f} s; without chart rendering (forced "
-            f"re-generation with the chart cache warm) generation takes {R['warm_force']:.2f} s = "
-            f"{R['warm_force'] / R['mkdocs_floor']:.2f} × the floor. Rendering the SVGs on both cores "
-            f"(BIREPORT_CHART_WORKERS=2) gives {R['cold_2workers']:.2f} s: with only 2 × tables SVGs, starting two "
-            "spawned workers (each importing vl-convert and starting its own V8) eats most of the gain; on the "
-            "corpus it pays. The target can only be met by not rendering SVGs at build time (e.g. committing "
-            "them as data like the CSVs, or rendering them lazily in the browser from the Vega-Lite JSON only).", ""]
+            f"- Cold generation / MkDocs floor = {R['cold'] / R['mkdocs_floor']:.2f} (both are new processes, "
+            f"imports included): the chart stage is {R['stages'].get('tables+charts', 0):.2f} s of "
+            f"{R['cold']:.2f} s; without chart rendering (forced re-generation with the chart cache warm) "
+            f"generation takes {R['warm_force']:.2f} s = {R['warm_force'] / R['mkdocs_floor']:.2f} × the floor. "
+            f"The 2 × tables SVGs render in two forked workers that start V8 while the specs are built "
+            f"({R['cold']:.2f} s against {R['cold_serial']:.2f} s serially); each SVG still costs vl-convert "
+            "about 0.18 s of Vega in Deno/V8 and each worker about 0.75 s to start V8, which is what "
+            "keeps the ratio above the target. Meeting it would mean not rendering the SVGs at build time "
+            "(they are the print and no-JavaScript form of every chart), so the target is left unmet.", ""]
     if "corpus" in R:
         c = R["corpus"]
         out += [f"- Corpus: {c['documents']} documents ({c['copies']} × the seeds; ids and titles varied, PO files "
                 f"re-keyed, presentation entries copied, sha256 re-pinned; `bench/make_corpus.py`), cold generation in "
-                f"a subprocess with BIREPORT_CHART_WORKERS=2. Stages of a forced re-run with the chart cache warm: "
+                f"a subprocess (SVGs in 2 forked workers). Stages of a forced re-run with the chart cache warm: "
                 + ", ".join(f"{k} {v:.2f} s" for k, v in c["stages"].items()) + ".", ""]
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(out), encoding="utf-8")
     print("\n".join(f"{a:70} {b}" for a, b in rows))
