@@ -2,24 +2,27 @@
 PY := .venv/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test setup serve check status clean
+.PHONY: site test setup setup-site serve check status clean
 
 setup:
-	@bash scripts/bootstrap.sh
+	@bash scripts/bootstrap.sh test
 
-site: setup
+setup-site:
+	@bash scripts/bootstrap.sh site
+
+site: setup-site
 	$(PY) build.py build
 
 test: setup
 	$(PY) -m pytest -q
 
-serve: setup
+serve: setup-site
 	$(PY) build.py serve
 
-check: setup
+check: setup-site
 	$(PY) build.py check
 
-status: setup
+status: setup-site
 	$(PY) build.py status
 
 clean:

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Idempotent setup: system packages (CJK fonts, poppler, chromium, java for the HTML validator) when
-# missing, then a virtualenv from the pinned lock file, then node dev dependencies (axe-core, for
-# tests/browser) from package-lock.json. Safe to run again; does nothing when everything is in place.
+# Idempotent setup. `bootstrap.sh site`: what building the site and PDFs needs — Debian's CJK fonts
+# and the Pango libraries WeasyPrint loads — then a virtualenv from the pinned lock file.
+# `bootstrap.sh test` (the default): also poppler, chromium, java (HTML validator) and node dev
+# dependencies (axe-core) for the test suite. Safe to run again; does nothing when all is in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode="${1:-test}"
 need_apt=()
 fc-list :lang=zh family 2>/dev/null | grep -qi "noto" || need_apt+=(fonts-noto-cjk fontconfig)
-command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
-command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
-command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [ "$mode" = "test" ]; then
+  command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
+  command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing system packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -23,7 +28,7 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q -r requirements.lock
   rm -f .venv/.lock-*; touch "$stamp"
 fi
-if [ -f package-lock.json ]; then
+if [ "$mode" = "test" ] && [ -f package-lock.json ]; then
   node_stamp=node_modules/.lock-$(sha256sum package-lock.json | cut -c1-16)
   if [ ! -f "$node_stamp" ]; then
     npm ci --no-audit --no-fund --loglevel=error
