@@ -16,7 +16,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -26,6 +25,7 @@ import altair as alt
 import pandas as pd
 
 from . import tables as T
+from .atomic import write_atomic
 from .errors import BuildError, Problem
 
 CHARTS_VERSION = "1"
@@ -125,8 +125,7 @@ def _row_fmt(table, lang):
 
 def describe(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
     """A short text alternative: what is plotted, the range, and start/end/peak of each series."""
-    s, df, spec = table.schema, table.data, table.schema.chart
-    kind = spec["type"]
+    df, kind = table.data, table.schema.chart["type"]
     zh = lang == "zh"
     names = {"line": ("折线图", "Line chart"), "stacked_bar": ("堆积柱形图", "Stacked bar chart"),
              "hbar_blocks": ("条形图", "Bar chart"), "small_multiples": ("小多图折线图", "Small-multiple line charts"),
@@ -135,13 +134,11 @@ def describe(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
     rf = _row_fmt(table, lang)
     parts = [f"{names[0]}：{title}。" if zh else f"{names[1]}: {title}."]
     if kind in ("line", "small_multiples", "stacked_bar"):
-        y0, y1 = int(df["year"].min()), int(df["year"].max())
         keys = [c for c in ("group", "series") if c in df.columns]
         for key, g in list(df.groupby(keys + ["unit"], sort=False))[:4]:
             g = g.sort_values("year")
             key = key if isinstance(key, tuple) else (key,)
             name = " ".join(_lab(table, k, v, lang, tr) for k, v in zip(keys, key))
-            unit = key[-1]
             a, b = g.iloc[0], g.iloc[-1]
             top = g.loc[g["value"].idxmax()]
             if zh:
@@ -382,14 +379,6 @@ def render_svg(spec_text: str) -> str:
     return vlc.vegalite_to_svg(spec_text, allowed_base_urls=[])
 
 
-def _atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def content_hash(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
     """Hash of CSV + schema + charts version + language + the resolved translations."""
     h = hashlib.sha256()
@@ -437,11 +426,11 @@ def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
                 raise BuildError(Problem(t.schema.source_file, t.schema.caption_line,
                                          f"chart for {t.id} ({lang}) failed: {exc}",
                                          "check the chart spec in data/tables/presentation.yaml")) from exc
-            _atomic(jp, text)
+            write_atomic(jp, text)
             pending.append((sp, renderer.submit(text)))
         for sp, svg in pending:
-            _atomic(sp, svg())
-    _atomic(cache_path, json.dumps(dict(sorted(new_cache.items())), indent=1) + "\n")
+            write_atomic(sp, svg())
+    write_atomic(cache_path, json.dumps(dict(sorted(new_cache.items())), indent=1) + "\n")
     return result
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from .atomic import write_atomic
 from .errors import BuildError, Problem
 
 console = Console(stderr=True)
@@ -92,10 +93,8 @@ def cmd_serve(args, root):
 
 
 def cmd_check(args, root):
+    from . import qa, tables as tables_mod
     from .pipeline import Paths, stage_ingest
-    from . import qa
-
-    from . import tables as tables_mod
 
     docs = stage_ingest(Paths(root))
     for d in docs:
@@ -111,10 +110,8 @@ def cmd_check(args, root):
             console.print(f"  {'missing':10} {item}", highlight=False, markup=False)
     table_errors = 0
     console.rule("tables")
-    for t, committed, problem in _table_states(Paths(root), docs):
-        found = problem.problems if problem else (
-            tables_mod.validate_committed(t, *committed) if committed else tables_mod.validate(t))
-        for f in found:
+    for state in tables_mod.table_states(tables_mod.extract_docs(docs), Paths(root).tables):
+        for f in state.problems or tables_mod.table_findings(state.shown):
             console.print(f"  {f}", highlight=False, markup=False)
             table_errors += f.severity == "error"
     report = qa.run(root, docs=docs)
@@ -122,41 +119,24 @@ def cmd_check(args, root):
     return 1 if report.errors() or table_errors else 0
 
 
-def _table_states(paths, docs):
-    """(extracted table, (committed table, differences) or None, BuildError or None) per table."""
-    from . import tables as tables_mod
-
-    out = []
-    for d in docs:
-        for b in d.blocks():
-            if b.kind != "table":
-                continue
-            t = tables_mod.extract(d.meta, b)
-            try:
-                out.append((t, tables_mod.reconcile(t, paths.tables), None))
-            except BuildError as exc:
-                out.append((t, None, exc))
-    return out
-
-
 def cmd_tables(args, root):
     from . import tables as tables_mod
     from .pipeline import Paths, stage_ingest
 
     paths = Paths(root)
-    states = _table_states(paths, stage_ingest(paths))
-    known = {t.id for t, _, _ in states}
+    extracted = tables_mod.extract_docs(stage_ingest(paths))
     if args.update is not None:
-        unknown = sorted(set(args.update) - known)
+        known = sorted(t.id for t in extracted)
+        unknown = sorted(set(args.update) - set(known))
         if unknown:
             raise BuildError(Problem("data/tables", None, f"no table {', '.join(unknown)}",
-                                     f"known tables: {', '.join(sorted(known))}"))
-        chosen = [t for t, _, _ in states if not args.update or t.id in args.update]
+                                     f"known tables: {', '.join(known)}"))
+        chosen = [t for t in extracted if not args.update or t.id in args.update]
         files = tables_mod.generated_files(chosen, paths.tables, update=True)
         for name, text in sorted(files.items()):
-            if name == "datapackage.json" and len(chosen) != len(states):
+            if name == "datapackage.json" and len(chosen) != len(extracted):
                 continue                     # the package describes every table: rebuilt by the build
-            tables_mod._atomic_write(paths.tables / name, text)
+            write_atomic(paths.tables / name, text)
             console.print(f"wrote data/tables/{name}")
         if not files:
             console.print("data/tables is up to date")
@@ -164,13 +144,14 @@ def cmd_tables(args, root):
     table = Table(title="Tables (data/tables/<id>.csv against the source)")
     for col in ("table", "rows", "source", "status"):
         table.add_column(col)
-    for t, committed, problem in states:
-        if problem:
-            status = f"[red]{len(problem.problems)} error(s)[/]: run `build.py check`"
-        elif committed is None:
+    for state in tables_mod.table_states(extracted, paths.tables):
+        t = state.extracted
+        if state.problems:
+            status = f"[red]{len(state.problems)} error(s)[/]: run `build.py check`"
+        elif not state.has_csv:
             status = "no CSV yet (the build writes it)"
-        elif committed[1]:
-            status = f"[yellow]{len(committed[1])} value(s) differ from the source[/]"
+        elif state.differences:
+            status = f"[yellow]{len(state.differences)} value(s) differ from the source[/]"
         else:
             status = "same as the source"
         table.add_row(t.id, str(len(t.data)), f"{t.schema.source_file}:{t.schema.caption_line}", status)

@@ -27,6 +27,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown_it import MarkdownIt
 
+from .atomic import write_atomic
 from .errors import BuildError, Problem
 from .model import Block, Document, Section
 from .render import _cn_number_en, strip_md, ui
@@ -546,13 +547,6 @@ def _digest(html_text: str, css_text: str) -> str:
     return h.hexdigest()
 
 
-def _atomic_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def build_pdfs(root: Path, force: bool = False, docs=None, cat=None, jobs: int | None = None,
                quiet: bool = False) -> dict[str, Path]:
     """Write docs/pdf/report-{zh,en,zh-en}.pdf; skip the ones whose print HTML + CSS did not change.
@@ -595,7 +589,7 @@ def build_pdfs(root: Path, force: bool = False, docs=None, cat=None, jobs: int |
         new[name] = digest
         todo.append((view, (html_text, css, base_url, str(out))))
         if os.environ.get("BIREPORT_PRINT_HTML"):        # debugging aid: keep the print HTML
-            _atomic_text(paths.build / "print" / f"{name[:-4]}.html", html_text)
+            write_atomic(paths.build / "print" / f"{name[:-4]}.html", html_text)
 
     t0 = time.perf_counter()
     n = jobs if jobs is not None else min(len(todo), os.cpu_count() or 1)
@@ -611,7 +605,7 @@ def build_pdfs(root: Path, force: bool = False, docs=None, cat=None, jobs: int |
         for view, job in todo:
             stats[view] = _render_job(job)
     if todo:
-        _atomic_text(hash_file, json.dumps(new, indent=1, sort_keys=True))
+        write_atomic(hash_file, json.dumps(new, indent=1, sort_keys=True))
     stats["total_seconds"] = round(time.perf_counter() - t0, 2)
     last_stats = stats
     if not quiet:

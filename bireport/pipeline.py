@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import __version__
+from .atomic import write_atomic
 from .errors import BuildError, Problem
 from .glossary import load_glossary
 from .i18n import Catalog
@@ -68,15 +69,7 @@ def _log(quiet, *a):
 def input_hash(paths: Paths) -> str:
     """Content hash of everything generation depends on (sources, corrections, templates, PO,
     CSV, schema, glossary, package code and version)."""
-    h = hashlib.sha256(__version__.encode())
-    roots = [paths.data, paths.templates, paths.root / "bireport", paths.root / "mkdocs.yml"]
-    for r in roots:
-        files = [r] if r.is_file() else sorted(p for p in r.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                                               and p.suffix not in (".pyc",) and "incoming" not in p.parts)
-        for f in files:
-            h.update(str(f.relative_to(paths.root)).encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()
+    return _hash_paths(paths, [paths.data, paths.templates, paths.root / "bireport", paths.root / "mkdocs.yml"])
 
 
 # ---------------------------------------------------------------- stages
@@ -92,34 +85,14 @@ def stage_tables(paths: Paths, docs, cat, changed: set[str]):
     Returns (tables by id, table renderer, findings, data/tables files to write)."""
     from . import charts as charts_mod, tables as tables_mod
 
-    found, problems = {}, []
-    for d in docs:
-        for b in d.blocks():
-            if b.kind != "table":
-                continue
-            try:
-                t = tables_mod.extract(d.meta, b)
-            except BuildError as exc:
-                problems.extend(exc.problems)
-                continue
-            if t.id in found:
-                problems.append(Problem(str(d.meta.path), b.line, f"duplicate table id {t.id}", "renumber the table"))
-            found[t.id] = t
-    if problems:
-        raise BuildError(problems)
+    extracted = tables_mod.extract_docs(docs)
+    pending = tables_mod.generated_files(extracted, paths.tables)
     # pages and charts show the committed CSV (the reviewed data), checked against the extraction
-    extracted, pending = list(found.values()), tables_mod.generated_files(list(found.values()), paths.tables)
-    for t in extracted:
-        try:
-            committed = tables_mod.reconcile(t, paths.tables)
-        except BuildError as exc:
-            problems.extend(exc.problems)
-            continue
-        shown, diffs = committed if committed is not None else (t, [])
-        shown._findings = tables_mod.validate_committed(t, shown, diffs)
-        found[t.id] = shown
+    states = tables_mod.table_states(extracted, paths.tables)
+    problems = [p for s in states for p in s.problems]
     if problems:
         raise BuildError(problems)
+    found = {s.shown.id: s.shown for s in states}
     findings = [f for t in found.values() for f in tables_mod.table_findings(t)]
     errors = [f for f in findings if f.severity == "error"]
     if errors:
@@ -203,7 +176,7 @@ class PageCache:
     def commit(self) -> None:
         """Called only after the pages are written: a failed build never poisons the cache."""
         for doc_id, data in getattr(self, "_pending", {}).items():
-            _atomic_write(self._file(doc_id), json.dumps(data, ensure_ascii=False, sort_keys=True))
+            write_atomic(self._file(doc_id), json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 
 def _hash_paths(paths: Paths, items) -> str:
@@ -213,21 +186,12 @@ def _hash_paths(paths: Paths, items) -> str:
         if not r.exists():
             h.update(b"-missing-" + str(r).encode())
             continue
-        files = [r] if r.is_file() else sorted(p for p in r.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        files = [r] if r.is_file() else sorted(p for p in r.rglob("*") if p.is_file() and p.suffix != ".pyc"
+                                               and not {"__pycache__", "incoming"} & set(p.relative_to(r).parts))
         for f in files:
             h.update(str(f.relative_to(paths.root)).encode())
             h.update(f.read_bytes())
     return h.hexdigest()
-
-
-def _atomic_write(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    if isinstance(data, str):
-        tmp.write_text(data, encoding="utf-8")
-    else:
-        tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def nav_for(docs, lang: str, cat) -> list:
@@ -267,9 +231,7 @@ def write_nav(paths: Paths, docs, cat) -> None:
         block = "\n".join(indent + ln for ln in block.rstrip().split("\n"))
         text = text[:a] + start + "\n" + block + "\n" + indent + text[b:]
     if text != cfg.read_text(encoding="utf-8"):
-        tmp = cfg.with_suffix(".yml.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, cfg)
+        write_atomic(cfg, text)
 
 
 def swap_in(staging: Path, target: Path) -> None:
@@ -299,7 +261,7 @@ def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path]) -> 
         target = paths.docs / rel_path
         if target.exists() and target.read_bytes() == data:
             continue
-        _atomic_write(target, data)
+        write_atomic(target, data)
         written += 1
     for unit in GENERATED_UNITS:
         for f in sorted((paths.docs / unit).rglob("*")) if (paths.docs / unit).exists() else []:
@@ -339,7 +301,7 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     write_nav(paths, docs, cat)
     write_jieba_dict(paths.root, glossary)
     for name, text in sorted(table_files.items()):
-        _atomic_write(paths.tables / name, text)
+        write_atomic(paths.tables / name, text)
         _log(quiet, f"wrote data/tables/{name}")
     binary.update({f"data/tables/{name}": paths.tables / name for name in table_files})
     written = write_tree(files, paths, binary)

@@ -3,10 +3,10 @@ tokens) and one search index per language (results in the reader's language)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
+from .atomic import write_atomic
 from .errors import BuildError, Problem
 
 JIEBA_DICT = Path("build") / "search" / "jieba_user.txt"
@@ -63,9 +63,7 @@ def write_jieba_dict(root: Path, terms) -> Path:
     words = sorted(w for w in candidates if not any(o != w and o in w for o in candidates))
     text = "".join(f"{w} {max(2000, 500 * len(w))} n\n" for w in words)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, text)
     return path
 
 
@@ -97,9 +95,7 @@ def fix_query_segmenter(site_dir: Path) -> Path | None:
         code = pattern.sub(fix, code)
     # the source map describes the unfixed code; point nowhere rather than mislead a debugger
     code = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", code)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(FIXED_MARK + "\n" + code + PHRASES_JS, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, FIXED_MARK + "\n" + code + PHRASES_JS)
     return path
 
 

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import statistics
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .atomic import write_atomic
 from .errors import BuildError, Problem
 
 PRESENTATION = Path(__file__).resolve().parent.parent / "data" / "tables" / "presentation.yaml"
@@ -770,19 +769,6 @@ def schema_text(table: Table) -> str:
             + yaml.safe_dump(_schema_dict(table.schema), allow_unicode=True, sort_keys=True, width=100))
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def check_unique(tables: list[Table]) -> None:
     seen: dict[str, Table] = {}
     problems = []
@@ -806,7 +792,7 @@ def write_tables(tables: list[Table], out_dir: Path) -> list[Path]:
         for name, text in ((f"{t.id}.csv", csv_text(t)), (f"{t.id}.schema.yaml", schema_text(t))):
             p = out_dir / name
             if not p.exists() or p.read_text(encoding="utf-8") != text:
-                _atomic_write(p, text)
+                write_atomic(p, text)
             written.append(p)
     return written
 
@@ -960,19 +946,55 @@ def validate_committed(extracted: Table, shown: Table, diffs: list[Finding]) -> 
     return out + diffs
 
 
-def extract_all(metas, data_dir: Path, presentation: dict | None = None) -> list[Table]:
-    """Every table of every document, through the ingestion pipeline (parse + repair)."""
-    from .repairs import Context, load_corrections, load_patterns, repair
-    from .sources import parse_source
-    pres = presentation if presentation is not None else load_presentation()
-    pat = load_patterns(Path(data_dir))
+def extract_docs(docs) -> list[Table]:
+    """Every table of the ingested documents; all extraction errors and duplicate ids collected."""
+    found: dict[str, Table] = {}
+    problems: list[Problem] = []
+    for d in docs:
+        for b in d.blocks():
+            if b.kind != "table":
+                continue
+            try:
+                t = extract(d.meta, b)
+            except BuildError as exc:
+                problems.extend(exc.problems)
+                continue
+            if t.id in found:
+                problems.append(_err(d.meta.path, b.line, f"duplicate table id {t.id}", "renumber the table"))
+            found[t.id] = t
+    if problems:
+        raise BuildError(problems)
+    return list(found.values())
+
+
+@dataclass
+class TableState:
+    """One table against its committed CSV (see `reconcile`)."""
+
+    extracted: Table
+    shown: Table
+    """What pages and charts show: the committed data, or the extraction while there is no CSV;
+    its findings (validation + differences from the source) are attached."""
+    has_csv: bool
+    problems: list[Problem]
+    """Errors in the CSV: the build stops."""
+
+    @property
+    def differences(self) -> list[Finding]:
+        return [f for f in table_findings(self.shown) if f.key == "source-diff"]
+
+
+def table_states(extracted: list[Table], tables_dir: Path) -> list[TableState]:
     out = []
-    for m in metas:
-        ctx = Context(m, pat, load_corrections(Path(data_dir), m.id))
-        for it in repair(parse_source(m), ctx):
-            if it.kind == "table":
-                out.append(extract(m, it, pres))
-    check_unique(out)
+    for t in extracted:
+        try:
+            committed = reconcile(t, tables_dir)
+        except BuildError as exc:
+            out.append(TableState(t, t, True, exc.problems))
+            continue
+        shown, diffs = committed if committed is not None else (t, [])
+        shown._findings = validate_committed(t, shown, diffs)
+        out.append(TableState(t, shown, committed is not None, []))
     return out
 
 
@@ -1312,7 +1334,7 @@ def write_datapackage(tables: list[Table], out_dir: Path) -> Path:
     path = Path(out_dir) / "datapackage.json"
     text = datapackage_text(tables)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        _atomic_write(path, text)
+        write_atomic(path, text)
     return path
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bireport.document import structure
 from bireport.manifest import DocumentMeta
 from bireport.repairs import Context, load_patterns, repair
 from bireport.sources import ADAPTERS

@@ -1,7 +1,6 @@
 """axe-core (npm, node_modules/axe-core) in the browser: no serious or critical violations."""
 from __future__ import annotations
 
-import json
 
 import pytest
 

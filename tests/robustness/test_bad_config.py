@@ -5,13 +5,12 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-import yaml
 
 from bireport import pdf, qa
 from bireport.pipeline import generate
 
 from rbhelpers import chart_cache, rb  # noqa: F401 (fixtures)
-from rbhelpers import SCIO, XINHUA, line_of
+from rbhelpers import SCIO, line_of
 
 MAN = "data/sources/manifest.yaml"
 GLOSS = "data/glossary.yaml"
