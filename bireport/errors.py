@@ -31,6 +31,3 @@ class BuildError(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-
-def fail(path, line, message, fix=""):
-    raise BuildError(Problem(str(path), line, message, fix))

@@ -199,7 +199,6 @@ class Catalog:
         self.dir = i18n_dir / lang
         self.entries: dict[str, polib.POEntry] = {}
         self.files: dict[str, Path] = {}
-        self.problems: list[Problem] = []
         if self.dir.exists():
             for path in sorted(self.dir.glob("*.po")):
                 po = load_po(path)

@@ -567,7 +567,6 @@ class Renderer:
 
     def parallel_index(self, docs: list[Document]) -> str:
         """zh/parallel/index.md: the side-by-side editions of every document."""
-        t = Text("zh", self.cat, None, self.stats)
         te = Text("en", self.cat, None, self.stats)
         me = view_file("sbs", "index")
         lines = [f"# {ui('parallel', 'zh')} · {ui('parallel', 'en')}", ""]
@@ -575,5 +574,4 @@ class Renderer:
             zh = strip_md(d.meta.title["zh"])
             en = strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])
             lines.append(f"- [{zh}]({frel(me, view_file('sbs', d.id + '/index'))}) — <span lang=\"en\">{en}</span>")
-        del t
         return self.simple_page("sbs", "index", ui("parallel", "zh"), "\n".join(lines), no_search=True)

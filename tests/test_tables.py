@@ -238,25 +238,24 @@ def test_duplicate_table_id(tmp_path):
     b = T.extract(META, SimpleNamespace(kind="table", attrs={**_item(GOOD).attrs, "caption_line": 20}),
                   _pres_for("9"))
     with pytest.raises(BuildError, match=r"doc\.md:20: .*duplicate table id doc-t9 \(also .*doc\.md:1\)"):
-        T.write_tables([a, b], tmp_path)
+        T.check_unique([a, b])
 
 
 # --- writing --------------------------------------------------------------------------------
 
-def test_write_tables_deterministic(extracted, tmp_path):
+def test_generated_files_deterministic(extracted, tmp_path):
     ts = list(extracted.values())
-    T.write_tables(ts, tmp_path / "a")
-    T.write_tables(list(reversed(ts)), tmp_path / "b")
-    for p in sorted((tmp_path / "a").iterdir()):
-        assert p.read_bytes() == (tmp_path / "b" / p.name).read_bytes()
-    assert not list((tmp_path / "a").glob(".*.tmp"))
+    a = T.generated_files(ts, tmp_path / "a", update=True)
+    b = T.generated_files(list(reversed(ts)), tmp_path / "b", update=True)
+    assert a == b and sorted(a) == sorted([f"{t}.csv" for t in EXPECTED_IDS] + [f"{t}.schema.yaml" for t in EXPECTED_IDS]
+                                          + ["datapackage.json"])
 
 
 def test_datapackage(extracted, tmp_path):
-    p = T.write_datapackage(list(extracted.values()), tmp_path)
-    pkg = json.loads(p.read_text(encoding="utf-8"))
+    text = T.datapackage_text(list(extracted.values()))
+    pkg = json.loads(text)
     assert [r["name"] for r in pkg["resources"]] == sorted(EXPECTED_IDS)
-    assert p.read_text(encoding="utf-8") == (TABLES_DIR / "datapackage.json").read_text(encoding="utf-8")
+    assert text == (TABLES_DIR / "datapackage.json").read_text(encoding="utf-8")
     res = pkg["resources"][3]
     assert {f["name"]: f["type"] for f in res["schema"]["fields"]}["value"] == "number"
     assert "10^8" in json.dumps(pkg)
