@@ -130,11 +130,11 @@ class Item:
 class Builder:
     """Turns the documents into template context for one view (zh | en | sbs)."""
 
-    def __init__(self, root: Path, docs: list[Document], cat, view: str):
-        self.root, self.docs, self.cat, self.view = root, docs, cat, view
+    def __init__(self, root: Path, ctx, view: str):
+        self.root, self.docs, self.cat, self.view = root, ctx.docs, ctx.cat, view
+        self.tables = ctx.tables
         self.langs = ["zh", "en"] if view == "sbs" else [view]
         self.charts = root / "build" / "charts"
-        self._tables = _tables_module()
 
     # -- text
     def get(self, lang: str, ctx: str, zh: str) -> tuple[str, bool]:
@@ -331,61 +331,24 @@ class Builder:
         return Item("figure", id=b.id, text=self.per_lang(one))
 
     def table(self, doc: Document, b: Block) -> Item:
-        rows = [raw.split("\t") for _ln, raw in b.attrs.get("rows", [])]
-        ncols = max((len(r) for r in rows), default=0)
-        rows = [r + [""] * (ncols - len(r)) for r in rows]
-        nhead = 1
-        while nhead < len(rows) - 1 and not any(_is_number(c) for c in rows[nhead]):
-            nhead += 1
-        schema_t = None
-        if self._tables is not None:
-            try:
-                schema_t = self._tables.extract(doc.meta, b)
-            except Exception:              # the tables stage reports its own problems
-                schema_t = None
+        """The table as the view model says it (the same data, labels, units and rounding as the
+        pages and downloads): nothing about what a table says is decided here."""
+        from .view import table_view
+
         tid = b.attrs.get("table_id", "")
-        num = b.attrs.get("number", "")
+        table = self.tables[tid]
 
         def one(l):
-            cap_zh = b.attrs.get("caption", "")
-            cap = None
-            if l == "en":
-                en = self.cat.get(f"table/{tid}/caption", cap_zh)
-                if not en and schema_t is not None:
-                    try:
-                        en = self._tables.caption_text(schema_t, "en", lambda c, z: self.cat.get(c, z))
-                        if en == schema_t.schema.caption.zh:
-                            en = None
-                    except Exception:
-                        en = None
-                cap = Seg(H.escape(en), "en") if en else Seg(H.escape(cap_zh), "zh", True)
-            else:
-                cap = Seg(H.escape(cap_zh), "zh")
-            label = f"表{num} " if l == "zh" else f"Table {num}. "
-            cells = rows
-            if l == "en":
-                cells = [[self._cell_en(c, schema_t) for c in r] for r in rows]
-            notes = []
-            for k, (_ln, n) in enumerate(b.attrs.get("notes", []) or []):
-                if l == "en":
-                    en = self.cat.get(f"table/{tid}/note", n) if k == 0 else None
-                    if not en and schema_t is not None:
-                        en = _schema_note(self._tables, schema_t, n, k)
-                    notes.append(Seg(H.escape(en), "en") if en else Seg(H.escape(n.replace("\\*", "*")), "zh", True))
-                else:
-                    notes.append(Seg(H.escape(n.replace("\\*", "*")), "zh"))
-            return {"label": label, "caption": cap, "head": cells[:nhead], "body": cells[nhead:],
-                    "notes": notes, "chart": self.chart(tid, l)}
+            tv = table_view(table, l, self.cat.get)
+            cap = Seg(H.escape(tv.caption + tv.unit_caption), "zh" if tv.caption_fallback else l, tv.caption_fallback)
+            notes = [Seg(H.escape(tv.note), l)] if tv.note else []
+            notes += [Seg(f"<sup>{H.escape(m)}</sup> {H.escape(lab)}: {H.escape(text)}", l) for m, lab, text in tv.footnotes]
+            return {"label": tv.label + (" " if l == "zh" else ". "), "caption": cap, "head": tv.head,
+                    "body": tv.body, "notes": notes, "chart": self.chart(tid, l)}
 
+        ncols = len(table.schema.columns)
         return Item("table", id=b.id, cls="wide" if ncols > WIDE_TABLE_COLUMNS else "",
                     text={**self.per_lang(one), "ncols": ncols})
-
-    def _cell_en(self, cell: str, t) -> str:
-        if t is None or not cell or _is_number(cell):
-            return cell
-        key = re.sub(r"\s+", "", cell).replace("\\", "")
-        m = _label_map(t)
-        return m.get(key, cell)
 
     def chart(self, tid: str, lang: str) -> str | None:
         p = self.charts / f"{tid}.{lang}.svg"
@@ -398,60 +361,6 @@ class Builder:
 def _note_part(note: str, lang: str) -> str:
     parts = note.split(" / ", 1)
     return parts[0] if lang == "zh" or len(parts) == 1 else parts[1]
-
-
-def _is_number(cell: str) -> bool:
-    return bool(re.fullmatch(r"[-+−]?[\d\s,.]+%?", cell.strip())) and any(ch.isdigit() for ch in cell)
-
-
-_LABEL_CACHE: dict[int, dict] = {}
-
-
-def _label_map(t) -> dict:
-    """Raw (Chinese) header / row-label text → English, from the table schema's labels."""
-    m = _LABEL_CACHE.get(t.id)
-    if m is not None:
-        return m
-    m = {}
-    s = t.schema
-    try:
-        for lab in s.labels.values():
-            if lab.zh and lab.en:
-                m[re.sub(r"\s+", "", lab.zh)] = lab.en
-        for c in s.columns:
-            for raw in c.header or []:
-                k = re.sub(r"\s+", "", raw or "")
-                if not k or k in m:
-                    continue
-                key = c.series if raw == c.header[-1] else c.group
-                lab = s.labels.get(key) if key else None
-                if lab is not None and lab.en:
-                    unit = s.units.get(c.unit, {}).get("en") if c.unit else None
-                    m[k] = f"{lab.en} ({unit})" if unit and raw == c.header[-1] else lab.en
-    except Exception:
-        pass
-    _LABEL_CACHE[t.id] = m
-    return m
-
-
-def _schema_note(tables, t, note: str, k: int) -> str | None:
-    try:
-        if k == 0 and t.schema.source_note is not None:
-            return tables.note_text(t, "en") or None
-        for i, f in enumerate(t.schema.footnotes):
-            if f.text.zh and f.text.zh.replace("\\", "") in note.replace("\\", ""):
-                return f"{f.marker} {tables.footnote_text(t, i, 'en')}" if f.marker not in (f.text.en or "") else f.text.en
-    except Exception:
-        return None
-    return None
-
-
-def _tables_module():
-    try:
-        from . import tables
-    except Exception:
-        return None
-    return tables if all(hasattr(tables, n) for n in ("extract", "caption_text", "note_text")) else None
 
 
 def _publisher(lang: str) -> str:
@@ -477,9 +386,10 @@ def _env(root: Path) -> Environment:
     return env
 
 
-def print_html(root: Path, docs: list[Document], cat, view: str) -> str:
-    ctx = Builder(root, docs, cat, view).context()
-    return _env(root).get_template("report.html.j2").render(**ctx, serif=SERIF, sans=SANS)
+def print_html(root: Path, ctx, view: str) -> str:
+    """The print HTML of one view (zh | en | sbs) from the build context."""
+    data = Builder(root, ctx, view).context()
+    return _env(root).get_template("report.html.j2").render(**data, serif=SERIF, sans=SANS)
 
 
 def print_css(root: Path) -> str:
@@ -547,7 +457,7 @@ def _digest(html_text: str, css_text: str) -> str:
     return h.hexdigest()
 
 
-def build_pdfs(root: Path, force: bool = False, docs=None, cat=None, jobs: int | None = None,
+def build_pdfs(root: Path, force: bool = False, ctx=None, jobs: int | None = None,
                quiet: bool = False) -> dict[str, Path]:
     """Write docs/pdf/report-{zh,en,zh-en}.pdf; skip the ones whose print HTML + CSS did not change.
 
@@ -555,16 +465,13 @@ def build_pdfs(root: Path, force: bool = False, docs=None, cat=None, jobs: int |
     keeps the timings and page counts of the last call.
     """
     global last_stats
-    from .i18n import Catalog
-    from .pipeline import Paths, stage_ingest
+    from .pipeline import Paths, gather
 
     root = Path(root).resolve()
     paths = Paths(root)
     check_fonts()
-    if docs is None:
-        docs = stage_ingest(paths)
-    if cat is None:
-        cat = Catalog(paths.i18n)
+    if ctx is None:
+        ctx = gather(paths)
     css = print_css(root)
     out_dir = paths.docs / "pdf"
     hash_file = paths.build / HASH_FILE
@@ -579,7 +486,7 @@ def build_pdfs(root: Path, force: bool = False, docs=None, cat=None, jobs: int |
     new = dict(old)
     stats: dict = {}
     for view, name in VIEWS.items():
-        html_text = print_html(root, docs, cat, view)
+        html_text = print_html(root, ctx, view)
         digest = _digest(html_text, css)
         out = out_dir / name
         result[view] = out

@@ -269,7 +269,7 @@ def test_table_markdown_grouped_header_and_warning(extracted):
     assert '<th scope="colgroup" colspan="2">生物技术</th>' in md
     assert "<caption>表6 " in md and 'class="num">28.99<' in md
     assert '!!! warning "数据校验"' in md and "2.88%" in md
-    assert 'href="../../data/tables/zhao-liu-decoupling-2025-t6.csv"' in md
+    assert 'href="../../downloads/zhao-liu-decoupling-2025-t6.zh.csv"' in md
     en = T.table_markdown(t, "en", lambda c, z: "Biotech" if c.endswith("/label/group-1") else None, "")
     assert "Biotech</th>" in en and '!!! warning "Data check"' in en and "(USD billion)" in en
     assert 'class="num">0.139<' in en  # 1.39 亿美元 = 0.139 USD billion
@@ -284,5 +284,15 @@ def test_table_markdown_footnote_and_blocks(extracted):
 
 
 def test_data_page(extracted):
-    md = T.data_page_markdown(list(extracted.values()), "zh", None, "../")
-    assert md.startswith("# 数据") and md.count("[下载 CSV]") == 10 and md.count("!!! warning") == 2
+    docs = [SimpleNamespace(id=d, meta=SimpleNamespace(title={"zh": f"标题{d}", "en": f"Title {d}"}, rights="r"))
+            for d in ("zhao-liu-decoupling-2025", "scio-whitepaper-2025")]
+    md = T.data_page_markdown(list(extracted.values()), "zh", None, "../", docs)
+    assert md.startswith("# 数据") and md.count(".zh.csv\" download>CSV（中文）") == 10
+    assert md.count(".en.csv\" download>CSV（英文）") == 10 and md.count("tables.zh.xlsx") == 11
+    # grouped by document, in the documents' order, under their titles (never a slug as a label)
+    assert md.index("## 标题zhao-liu-decoupling-2025") < md.index("## 标题scio-whitepaper-2025")
+    assert md.index("## 标题zhao-liu-decoupling-2025") < md.index("### 表1 ") and "文献: `" not in md
+    assert 'href="../downloads/bireport-data.zip"' in md and 'href="../data/tables/datapackage.json"' in md
+    assert md.count("校验: 1 条提示") == 2 and "版权" in md
+    en = T.data_page_markdown(list(extracted.values()), "en", None, "", docs)
+    assert "## Title scio-whitepaper-2025" in en and en.count("Check: passed") == 8

@@ -31,3 +31,4 @@ from .store import *  # noqa: F401,F403
 from .format import *  # noqa: F401,F403
 from .format import _ndec  # noqa: F401
 from .html import *  # noqa: F401,F403
+from .downloads import *  # noqa: F401,F403
