@@ -27,6 +27,7 @@ import pandas as pd
 from . import tables as T
 from .atomic import write_atomic
 from .errors import BuildError, Problem
+from .ui import Words
 
 CHARTS_VERSION = "1"
 FONT = "Noto Sans CJK SC"
@@ -44,15 +45,8 @@ last_workers = 1          # processes that rendered the last batch (for tests an
 
 Tr = Callable[[str, str], "str | None"]
 
-# Generic words, per language (not per table, so not in the translation memory).
-WORDS = {
-    "zh": {"year": "年份", "value": "数值", "series": "指标", "group": "类别",
-           "amount": "金额（{u}）", "share": "占比（%）", "count": "数量",
-           "ratio": "{num}占{den}的比重（%）", "source": "{note}", "of": "占比"},
-    "en": {"year": "Year", "value": "Value", "series": "Series", "group": "Category",
-           "amount": "Value ({u})", "share": "Share (%)", "count": "Count",
-           "ratio": "{num} as a share of the {den_lc} total (%)", "source": "{note}", "of": "Share"},
-}
+# Generic words, per language (not per table): bireport/ui.py, keys chart_*
+WORDS = Words("chart_")
 UNIT_MEASURE = {"亿美元": "amount", "%": "share", "count": "count"}
 PALETTE = "tableau10"
 

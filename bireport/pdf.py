@@ -30,7 +30,8 @@ from markdown_it import MarkdownIt
 from .atomic import write_atomic
 from .errors import BuildError, Problem
 from .model import Block, Document, Section
-from .render import _cn_number_en, strip_md, ui
+from .ui import ui
+from .view import section_number, strip_md
 
 VIEWS = {"zh": "report-zh.pdf", "en": "report-en.pdf", "sbs": "report-zh-en.pdf"}
 CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
@@ -39,6 +40,9 @@ FONT_FIX = "apt-get install fonts-noto-cjk"
 GLYPH_WARNING = re.compile(r"notdef|missing glyph|no glyph|glyph not found|font not found|no font", re.I)
 WIDE_TABLE_COLUMNS = 8           # tables with more columns get a landscape page
 HASH_FILE = "pdf.hash"
+# Tagged PDF (PDF/UA-1): structure tags, the document's title, author and language in the metadata
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+LATIN_SERIF, LATIN_SANS = "Liberation Serif", "Liberation Sans"
 
 
 # ---------------------------------------------------------------- fonts
@@ -104,7 +108,7 @@ class Inline:
 
 # ---------------------------------------------------------------- content model for the templates
 
-UNTRANSLATED = "[not yet translated]"
+UNTRANSLATED = ui("pdf_untranslated_marker", "en")
 
 
 @dataclass
@@ -188,12 +192,12 @@ class Builder:
             "title": title, "title_en": ui("report_title", "en", self.cat) if self.view == "sbs" else "",
             "subtitle": edition if self.view != "sbs" else f"{ui('pdf_sbs', 'zh')} · {ui('pdf_sbs', 'en', self.cat)}",
             "description": ui("report_intro", lang, self.cat),
-            "date": latest, "publisher": _publisher(lang), "sources": sources, "docs": docs,
+            "date": latest, "publisher": ui("pdf_publisher", lang, self.cat), "sources": sources, "docs": docs,
             "ui": {k: {l: ui(k, l, self.cat) for l in ("zh", "en")} for k in (
                 "contents", "missing", "truncated", "footnotes", "references", "abstract", "keywords",
                 "publisher", "date", "source_url", "figure_no_data", "image_withheld", "untranslated",
                 "documents", "clc", "received", "author_bio", "translation_credit")},
-            "untranslated": UNTRANSLATED,
+            "untranslated": ui("pdf_untranslated_marker", "en", self.cat),
         }
 
     def document(self, doc: Document) -> dict:
@@ -210,7 +214,7 @@ class Builder:
         if doc.toc:                   # the source's own TOC, in its order; absent chapters marked
             for i, e in enumerate(doc.toc, 1):
                 s = by_title.get(strip_md(e["title"])) if e["present"] else None
-                text = self.per_lang(lambda l, i=i, e=e: ((e["number"] if l == "zh" else _cn_number_en(e["number"])) + " "
+                text = self.per_lang(lambda l, i=i, e=e: ((e["number"] if l == "zh" else section_number(e["number"], "en")) + " "
                                                           + self.plain(l, f"{doc.id}/toc/{i}", e["title"])).strip())
                 toc.append({"id": f"{doc.id}--{s.id}" if s else "", "level": e["level"], "text": text})
         else:
@@ -222,7 +226,7 @@ class Builder:
         for i, e in enumerate(doc.toc, 1):
             if not e["present"]:
                 missing.append({"level": e["level"], "text": self.per_lang(
-                    lambda l, i=i, e=e: ((e["number"] if l == "zh" else _cn_number_en(e["number"])) + " "
+                    lambda l, i=i, e=e: ((e["number"] if l == "zh" else section_number(e["number"], "en")) + " "
                                          + self.plain(l, f"{doc.id}/toc/{i}", e["title"])).strip())})
         return {
             "id": doc.id,
@@ -261,7 +265,7 @@ class Builder:
     def section_label(self, doc: Document, s: Section, lang: str, plain: bool = False):
         number = s.number
         if lang == "en" and number and not re.match(r"^\d", number):
-            number = _cn_number_en(number)
+            number = section_number(number, "en")
         ctx = f"{doc.id}/{s.id}/title"
         md, ok = self.get(lang, ctx, s.title)
         if plain:
@@ -314,7 +318,7 @@ class Builder:
     def _edit_note(self, doc, b, note, k, lang) -> Seg:
         zh_note = note.split(" / ")[0]
         md, ok = self.get(lang, f"{b.id}/note{k}", zh_note)
-        label = ui("corrected", "zh") + "：" if lang == "zh" else "Editorial correction: "
+        label = ui("editorial_correction", lang, self.cat)
         return Seg(H.escape(label + md), lang if ok else "zh", not ok)
 
     def figure(self, doc: Document, b: Block) -> Item:
@@ -322,7 +326,7 @@ class Builder:
 
         def one(l):
             cap = self.seg(doc, l, b.id, b.text)
-            label = ((f"图{num} " if l == "zh" else f"Figure {num}. ") if num else "")
+            label = ui("figure_label", l, self.cat).format(n=num) if num else ""
             credit = self.seg(doc, l, b.id + "/credit", b.attrs["credit"]) if b.attrs.get("credit") else None
             source = self.seg(doc, l, b.id + "/source", b.attrs["source"]) if b.attrs.get("source") else None
             note = ui("image_withheld" if b.attrs.get("image_withheld") else "figure_no_data", l, self.cat)
@@ -343,7 +347,7 @@ class Builder:
             cap = Seg(H.escape(tv.caption + tv.unit_caption), "zh" if tv.caption_fallback else l, tv.caption_fallback)
             notes = [Seg(H.escape(tv.note), l)] if tv.note else []
             notes += [Seg(f"<sup>{H.escape(m)}</sup> {H.escape(lab)}: {H.escape(text)}", l) for m, lab, text in tv.footnotes]
-            return {"label": tv.label + (" " if l == "zh" else ". "), "caption": cap, "head": tv.head,
+            return {"label": ui("table_label", l, self.cat).format(n=tv.number), "caption": cap, "head": tv.head,
                     "body": tv.body, "notes": notes, "chart": self.chart(tid, l)}
 
         ncols = len(table.schema.columns)
@@ -361,10 +365,6 @@ class Builder:
 def _note_part(note: str, lang: str) -> str:
     parts = note.split(" / ", 1)
     return parts[0] if lang == "zh" or len(parts) == 1 else parts[1]
-
-
-def _publisher(lang: str) -> str:
-    return "bireport 双语资料汇编项目" if lang == "zh" else "The bireport bilingual reader project"
 
 
 def fix_svg_fonts(svg: str) -> str:
@@ -420,13 +420,14 @@ def render_pdf(html_text: str, css_text: str, base_url: str, out: Path) -> dict:
     for lg in loggers:
         lg.addHandler(handler)
     try:
-        doc = HTML(string=html_text, base_url=base_url).render(stylesheets=[CSS(string=css_text, base_url=base_url)])
+        doc = HTML(string=html_text, base_url=base_url).render(
+            stylesheets=[CSS(string=css_text, base_url=base_url)], **PDF_OPTIONS)
         pages = len(doc.pages)
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
         os.close(fd)
         try:
-            doc.write_pdf(tmp)
+            doc.write_pdf(tmp, **PDF_OPTIONS)
             bad = [m for m in handler.messages if GLYPH_WARNING.search(m)]
             if bad:
                 raise BuildError(Problem(str(out), None, "missing glyphs while rendering the PDF: " + "; ".join(bad[:5]),
@@ -450,7 +451,7 @@ def _render_job(args):
 def _digest(html_text: str, css_text: str) -> str:
     import weasyprint
 
-    h = hashlib.sha256(weasyprint.__version__.encode())
+    h = hashlib.sha256((weasyprint.__version__ + json.dumps(PDF_OPTIONS, sort_keys=True)).encode())
     for part in (html_text, css_text):
         h.update(b"\0")
         h.update(part.encode("utf-8"))

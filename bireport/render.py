@@ -17,65 +17,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .i18n import Catalog
 from .model import Block, Document, Section
+from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
+from .view import section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
 
 LANGS = ("zh", "en")
-UI = {
-    # key: (zh, en) — the site's own strings; English also lives in data/i18n/en/ui.po
-    "home": ("首页", "Home"),
-    "documents": ("文献", "Documents"),
-    "data": ("数据", "Data"),
-    "glossary": ("术语表", "Glossary"),
-    "parallel": ("对照", "Side by side"),
-    "publisher": ("发布者/作者", "Publisher / author"),
-    "date": ("日期", "Date"),
-    "source_url": ("原文链接", "Original URL"),
-    "rights": ("版权说明", "Rights"),
-    "script": ("原文字体", "Original script"),
-    "format": ("来源格式", "Source format"),
-    "contents": ("目录", "Contents"),
-    "source_toc": ("原文目录", "The source's table of contents"),
-    "missing": ("原文缺此章节", "not in the source text"),
-    "truncated": ("原文到此为止：目录所列以下章节未见于原文正文。", "The source text ends here: the following chapters listed in its table of contents are not in the source."),
-    "editorial": ("编辑说明（修复报告）", "Editorial notes (repair report)"),
-    "joined": ("跨页/断行段落接合", "paragraphs rejoined across page breaks / line wraps"),
-    "moved": ("移位（页脚材料、表格）", "items moved (page-footer material, tables)"),
-    "dropped": ("删除（广告、样板文字、不安全 HTML）", "removed (spam, boilerplate, unsafe HTML)"),
-    "corrected": ("编者更正", "editorial corrections"),
-    "figure_no_data": ("原文只给出图题和数据来源，未包含图表数据，故此处不绘制图表。",
-                       "The source gives only this figure's caption and source, not its data, so no chart is drawn."),
-    "image_withheld": ("图片未转载（原图由第三方托管）。", "Image not reproduced (hosted by a third party)."),
-    "untranslated": ("尚未翻译", "Not yet translated"),
-    "original_script": ("原文（繁体）", "Original text (traditional script)"),
-    "abstract": ("摘要", "Abstract"),
-    "keywords": ("关键词", "Keywords"),
-    "clc": ("中图分类号", "CLC number"),
-    "received": ("收稿日期", "Received"),
-    "author_bio": ("作者简介", "About the authors"),
-    "footnotes": ("注释", "Notes"),
-    "references": ("参考文献", "References"),
-    "sections": ("章节", "Sections"),
-    "translation_credit": ("中文翻译", "Chinese translation"),
-    "original_en": ("英文原文", "English original"),
-    "report_title": ("中美经贸关系：双语资料汇编", "China–US Economic and Trade Relations: A Bilingual Source Reader"),
-    "report_intro": ("本站将五篇关于中美经贸关系的中文原始文献整理为可检索、可打印的中英双语报告：文本经规则化修复，表格转为数据并重绘图表，英文版由本项目自行翻译。",
-                     "This site turns five Chinese source documents on China–US economic and trade relations into a searchable, printable bilingual report: the texts are repaired by reproducible rules, tables become data with regenerated charts, and the English edition is this project's own translation."),
-    "pdf": ("PDF 下载", "PDF downloads"),
-    "pdf_zh": ("中文版", "Chinese edition"),
-    "pdf_en": ("英文版", "English edition"),
-    "pdf_sbs": ("中英对照版", "Side-by-side edition"),
-    "editor_inserted": ("编者补入", "inserted by the editor"),
-}
-
-
-def ui(key: str, lang: str, cat: Catalog | None = None) -> str:
-    zh, en = UI[key]
-    if lang == "zh":
-        return zh
-    if cat is not None:
-        got = cat.get(f"ui/{key}", zh)
-        if got:
-            return got
-    return en
 
 
 # ---------------------------------------------------------------- page model
@@ -290,16 +235,8 @@ def heading_md(s: Section, t: Text, base_level: int, doc_id: str) -> str:
     return f"{'#' * level} {text} {{ #{s.id} }}"
 
 
-_CN = "一二三四五六七八九十"
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-
-
 def _cn_number_en(number: str) -> str:
-    inner = number.strip("()（）")
-    if inner and inner in _CN:
-        i = _CN.index(inner)
-        return f"({i + 1})" if number.startswith(("(", "（")) else _ROMAN[i] + "."
-    return number
+    return section_number(number, "en")
 
 
 # ---------------------------------------------------------------- pages
@@ -356,13 +293,6 @@ def _page_title(page: Page, t: Text, lang: str) -> str:
     title = strip_md(t.get(f"{doc.id}/{s.id}/title", s.title)[0]) if s.title else ""
     number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else _cn_number_en(s.number)
     return f"{number} {title}".strip()
-
-
-def strip_md(text: str) -> str:
-    text = re.sub(r"\{\+\+(.*?)\+\+\}", r"\1", text)
-    text = re.sub(r"\[@[\d,\-]+\]|\[\^\w+\]|\^(\d+)\^", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return text.replace("\\", "").replace("**", "").strip()
 
 
 class Renderer:

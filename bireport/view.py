@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import tables as T
+from .ui import Words
 
 UNTRANSLATED = "[not yet translated]"
 
@@ -131,6 +132,7 @@ class TableView:
     findings: list[str]
     ncols: int
     downloads: dict = field(default_factory=dict)   # kind -> path relative to the site root
+    ui: dict = field(default_factory=dict)          # the interface words around the table
 
 
 def _lab(table, kind, zh, lang, tr) -> str:
@@ -226,16 +228,17 @@ def _body(table, lang, tr) -> list[list[Cell]]:
 def table_view(table, lang: str, tr=None) -> TableView:
     """The table as readers of `lang` see it, on the page, in print and in the downloads."""
     s = table.schema
+    words = Words("table_", tr)[lang]
     caption = T.caption_text(table, lang, tr)
     unit_caption = ""
     if s.orientation == "columns":
         units = sorted({c.unit for c in s.columns if c.unit})
-        unit_caption = T.UI[lang]["unit_caption"].format(u="、".join(T.unit_label(u, lang) for u in units))
+        unit_caption = words["unit_caption"].format(u="、".join(T.unit_label(u, lang) for u in units))
     footnotes = [(f.marker, T.label_text(table, f.label, lang, tr), T.footnote_text(table, i, lang, tr))
                  for i, f in enumerate(s.footnotes)]
     return TableView(
-        id=s.id, lang=lang, number=s.number, label=T.UI[lang]["table"].format(n=s.number), caption=caption,
+        id=s.id, lang=lang, number=s.number, label=words["table"].format(n=s.number), caption=caption,
         caption_fallback=lang == "en" and caption == s.caption.zh, unit_caption=unit_caption,
         head=_head(table, lang, tr), body=_body(table, lang, tr), note=T.note_text(table, lang, tr),
         footnotes=footnotes, findings=[T.finding_text(table, f, lang, tr) for f in T.shown_findings(table)],
-        ncols=len(s.columns), downloads=T.download_paths(s.id, lang))
+        ncols=len(s.columns), downloads=T.download_paths(s.id, lang), ui=words)

@@ -9,7 +9,8 @@ import csv
 import io
 import zipfile
 
-from .format import UI, decimals, display_value, label_text, key_of, unit_label
+from ..ui import ui
+from .format import decimals, display_value, label_text, key_of, unit_label
 from .schema import Table
 
 DOWNLOADS = "downloads"
@@ -93,7 +94,7 @@ def xlsx_bytes(tables: list[Table], lang: str, tr=None) -> bytes:
     for t in sorted(tables, key=lambda t: t.id):
         ws = wb.create_sheet(t.id[-31:])
         header, rows = reader_rows(t, lang, tr)
-        ws.append([f"{UI[lang]['table'].format(n=t.schema.number)} {caption_text(t, lang, tr)}"])
+        ws.append([f"{ui('table_table', lang, tr).format(n=t.schema.number)} {caption_text(t, lang, tr)}"])
         ws["A1"].font = Font(bold=True)
         note = note_text(t, lang, tr)
         ws.append([note] if note else [])
@@ -159,6 +160,6 @@ def download_files(tables: list[Table], tables_dir, tr=None) -> dict[str, bytes]
     for t in tables:
         for lang in ("zh", "en"):
             package[f"{lang}/{t.id}.csv"] = out[download_paths(t.id, lang)["csv"]]
-    package["README.txt"] = LICENCE.format(en=UI["en"]["licence"], zh=UI["zh"]["licence"]).encode("utf-8")
+    package["README.txt"] = LICENCE.format(en=ui("table_licence", "en", tr), zh=ui("table_licence", "zh")).encode("utf-8")
     out[ALL_ZIP] = zip_bytes(package)
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ..ui import Words
 from .schema import UNITS, Finding, Table
 
 
@@ -110,41 +111,8 @@ def format_single(value: float, unit: str, lang: str, ndec: int) -> str:
     return format_value(value, unit, lang, display_decimals(ndec, unit, lang, value))
 
 
-UI = {
-    "zh": {"table": "表{n}", "check": "数据校验", "csv": "下载 CSV", "schema": "数据结构（YAML）",
-           "unit_caption": "（单位：{u}）", "ok": "校验通过", "n_warn": "{n} 条提示", "unit": "单位",
-           "columns": "字段", "source": "来源", "status": "校验", "doc": "文献", "data_title": "数据",
-           "data_intro": "本站所有表格均由原文提取为整洁数据（每行一个观测值），可下载 CSV（中文、英文）、"
-                         "XLSX 或全部数据的 ZIP 包；英文版将亿美元换算为十亿美元（数值除以 10）。",
-           "anomaly": "{year}年 {what}：{value} 与前后年份差异很大（相邻值中位数 {median}），请与原文核对。",
-           "identity": "{key}：{total} 不等于 {parts} 之和（相差 {diff}）。",
-           "source_diff": "{what}：数据文件为 {csv}，原文为 {source}；表格与图表采用数据文件的数值。",
-           "other": "{msg}", "downloads": "下载", "csv_lang": {"zh": "CSV（中文）", "en": "CSV（英文）"},
-           "xlsx": "全部表格（XLSX）", "zip": "下载全部数据（ZIP，含 datapackage.json）",
-           "datapackage": "数据包说明（datapackage.json）", "rights": "版权说明",
-           "rights_zh": "原文版权归原出版者所有，此处仅供研究与评论之用；表格数据由本项目从原文提取。",
-           "licence": "表格数据由本项目从原文提取整理，供研究与评论使用；原文版权归各原出版者所有，"
-                      "转载请注明原始出处。"},
-    "en": {"table": "Table {n}", "check": "Data check", "csv": "Download CSV", "schema": "Schema (YAML)",
-           "unit_caption": " ({u})", "ok": "passed", "n_warn": "{n} notice(s)", "unit": "Unit",
-           "columns": "Fields", "source": "Source", "status": "Check", "doc": "Document", "data_title": "Data",
-           "data_intro": "Every table on this site is extracted from the source text as tidy data (one "
-                         "observation per row) and offered as CSV. The English edition converts 亿美元 "
-                         "(10^8 USD) to USD billion (value ÷ 10). Download each table as CSV (English or Chinese), "
-                         "all tables as XLSX, or the whole data package as a ZIP.",
-           "anomaly": "{year} {what}: {value} differs sharply from the years before and after it "
-                      "(neighbours' median {median}); check against the original publication.",
-           "identity": "{key}: {total} is not the sum of {parts} (difference {diff}).",
-           "source_diff": "{what}: the data file has {csv}, the source text {source}; the table and "
-                          "chart show the data file's value.",
-           "other": "{msg}", "downloads": "Downloads", "csv_lang": {"zh": "CSV (Chinese)", "en": "CSV (English)"},
-           "xlsx": "All tables (XLSX)", "zip": "Download all data (ZIP, with datapackage.json)",
-           "datapackage": "Data package description (datapackage.json)", "rights": "Rights",
-           "rights_zh": "",
-           "licence": "The table data were extracted from the source documents by this project for "
-                      "study and commentary; copyright in the originals remains with their publishers. "
-                      "Please cite the original source."},
-}
+UI = Words("table_")      # UI[lang][name]; Words("table_", tr) resolves through the translation memory
+
 
 def _lab_zh(table: Table, kind: str, zh: str, lang: str, tr) -> str:
     return label_text(table, key_of(table, kind, zh), lang, tr) if zh else ""
@@ -152,7 +120,7 @@ def _lab_zh(table: Table, kind: str, zh: str, lang: str, tr) -> str:
 
 def finding_text(table: Table, f: Finding, lang: str, tr=None) -> str:
     """Reader-facing text of a finding in `lang` (labels translated, units converted)."""
-    p, ui = f.params, UI[lang]
+    p, ui = f.params, Words("table_", tr)[lang]
     if f.key == "anomaly" and p:
         what = " ".join(x for x in (_lab_zh(table, "group", p["group"], lang, tr),
                                     _lab_zh(table, "series", p["series"], lang, tr)) if x)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from html import escape as _esc
 
-from .format import UI, caption_text, note_text, unit_label
+from ..ui import Words
+from .format import caption_text, note_text, unit_label
 from .schema import UNITS, Table
 from .validate import shown_findings
 
@@ -27,7 +28,7 @@ def _cell_html(c) -> str:
 
 def table_html(tv, rel: str = "") -> str:
     """A `TableView` as the page's HTML (caption, header rows, body, notes, downloads)."""
-    ui = UI[tv.lang]
+    ui = tv.ui
     head = "".join("<tr>" + "".join(_cell_html(c) for c in row) + "</tr>" for row in tv.head)
     body = "".join("<tr>" + "".join(_cell_html(c) for c in row) + "</tr>" for row in tv.body)
     cap = _esc(tv.label) + " " + _esc(tv.caption) + _esc(tv.unit_caption)
@@ -60,7 +61,7 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
     the whole data package (zip with datapackage.json)."""
     from .downloads import ALL_ZIP, DATAPACKAGE, download_paths, xlsx_path
 
-    ui = UI[lang]
+    ui = Words("table_", tr)[lang]
     docs = list(docs or [])
     order = {d.id: i for i, d in enumerate(docs)}
     out = [f"# {ui['data_title']}\n", ui["data_intro"] + "\n"]
@@ -80,9 +81,7 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
             title = doc_id
         out.append(f"## {_esc(title)} {{#data-{doc_id}}}\n")
         if d is not None and d.meta.rights:
-            rights = d.meta.rights if lang == "en" else (tr and tr(f"{d.id}/meta/rights", d.meta.rights)) or ""
-            if lang == "zh":
-                rights = ui["rights_zh"]
+            rights = d.meta.rights if lang == "en" else ui["rights_note"]
             out.append(f'<p class="data-rights">{_esc(ui["rights"])}: {_esc(rights)}</p>\n')
         for t in sorted(by_doc[doc_id], key=lambda t: int(t.schema.number) if t.schema.number.isdigit() else 0):
             s = t.schema
@@ -99,8 +98,8 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
             paths = download_paths(s.id, lang)
             other = "en" if lang == "zh" else "zh"
             out.append(f"- {ui['downloads']}: "
-                       f'<a href="{rel}{paths["csv"]}" download>{ui["csv_lang"][lang]}</a> · '
-                       f'<a href="{rel}{download_paths(s.id, other)["csv"]}" download>{ui["csv_lang"][other]}</a> · '
+                       f'<a href="{rel}{paths["csv"]}" download>{ui["csv_" + lang]}</a> · '
+                       f'<a href="{rel}{download_paths(s.id, other)["csv"]}" download>{ui["csv_" + other]}</a> · '
                        f'<a href="{rel}{xlsx_path(lang)}" download>XLSX</a>\n')
     return "\n".join(out) + "\n"
 
