@@ -161,7 +161,8 @@ def test_pdfs_show_every_row(built):
             text = built["pdfs"][name]
             for tid, rows in pages.items():
                 for r in rows:
-                    pattern = r"(?<![\d.,])" + r"\s+".join(re.escape(c) for c in r) + r"(?![\d.,])"
+                    # on one line, in order (a side-by-side block's row label may sit between)
+                    pattern = r"(?<![\d.,])" + r"(?:\s+|\s[^\n]*?\s)".join(re.escape(c) for c in r) + r"(?![\d.,])"
                     assert re.search(pattern, text), f"{name}: {tid} row {r} not found"
 
 
