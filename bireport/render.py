@@ -17,6 +17,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .i18n import Catalog
 from .model import Block, Document, Section
+from .numerals import number_en
+
+_cn_number_en = number_en   # the old name, still imported by pdf.py
 
 LANGS = ("zh", "en")
 UI = {
@@ -285,21 +288,9 @@ def heading_md(s: Section, t: Text, base_level: int, doc_id: str) -> str:
     title = t.span(f"{doc_id}/{s.id}/title", s.title) if s.title else ""
     number = s.number
     if t.lang == "en" and number and not re.match(r"^\d", number):
-        number = _cn_number_en(number)
+        number = number_en(number)
     text = f"{number} {title}".strip() if number else title
     return f"{'#' * level} {text} {{ #{s.id} }}"
-
-
-_CN = "一二三四五六七八九十"
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-
-
-def _cn_number_en(number: str) -> str:
-    inner = number.strip("()（）")
-    if inner and inner in _CN:
-        i = _CN.index(inner)
-        return f"({i + 1})" if number.startswith(("(", "（")) else _ROMAN[i] + "."
-    return number
 
 
 # ---------------------------------------------------------------- pages
@@ -354,7 +345,7 @@ def _page_title(page: Page, t: Text, lang: str) -> str:
         return strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0])
     s = page.sections[0]
     title = strip_md(t.get(f"{doc.id}/{s.id}/title", s.title)[0]) if s.title else ""
-    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else _cn_number_en(s.number)
+    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else number_en(s.number)
     return f"{number} {title}".strip()
 
 
@@ -410,7 +401,7 @@ class Renderer:
         for i, e in enumerate(doc.toc, 1):
             if not e["present"]:
                 title = t.span(f"{doc.id}/toc/{i}", e["title"])
-                num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
+                num = e["number"] if lang == "zh" else number_en(e["number"])
                 out.append(f"{num} {title}".strip())
         return out
 
@@ -470,7 +461,7 @@ class Renderer:
                 present_slugs[strip_md(s.title)] = (rel(url, view_url(common["view"], p.slug))  # raw HTML: URL-relative
                                                     + ("" if s is p.sections[0] else f"#{s.id}"))
         for i, e in enumerate(doc.toc, 1):
-            num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
+            num = e["number"] if lang == "zh" else number_en(e["number"])
             toc.append({"level": e["level"], "present": e["present"], "number": num,
                         "title": strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0]),
                         "href": present_slugs.get(strip_md(e["title"]))})

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..numerals import cn_to_int
 from ..sources.base import CJK, CJK_RE, Item, join_cjk
 
 TERMINAL_RE = re.compile(r"[。！？!?；;：:…][”’」』）)\]]*$|[。！？!?][”’」』）)]?\s*(\[@[\d,\-]+\]|\[\^\w+\])*$")
@@ -15,18 +16,6 @@ NUMBER_RE = re.compile(
 )
 UNNUMBERED_L1 = {"前言": "preface", "结束语": "conclusion", "参考文献": "references", "目录": "toc",
                  "引言": "introduction", "结语": "conclusion", "附录": "appendix", "致谢": "acknowledgements"}
-CN_DIGITS = "一二三四五六七八九"
-
-
-def cn_to_int(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + CN_DIGITS.index(s[1]) + 1
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return (CN_DIGITS.index(a) + 1) * 10 + (CN_DIGITS.index(b) + 1 if b else 0)
-    return CN_DIGITS.index(s) + 1
 
 
 def ends_sentence(text: str) -> bool:
