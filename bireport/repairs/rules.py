@@ -12,8 +12,11 @@ from ..sources.base import CJK, CJK_RE, Item, join_cjk
 
 TERMINAL_RE = re.compile(r"[。！？!?；;：:…][”’」』）)\]]*$|[。！？!?][”’」』）)]?\s*(\[@[\d,\-]+\]|\[\^\w+\])*$")
 NUMBER_RE = re.compile(
-    r"^(?:(?P<arabic>\d+(?:\.\d+)*)\.?\s+|(?P<cn>[一二三四五六七八九十]+)、|[(（](?P<cnp>[一二三四五六七八九十]+)[)）])\s*(?P<title>.*)$"
+    r"^(?:(?P<arabic>\d+(?:\.\d+)*)\.?\s+|(?P<cn>[一二三四五六七八九十百]+)\s*、|[(（]\s*(?P<cnp>[一二三四五六七八九十百]+)\s*[)）]"
+    r"|第\s*(?P<chap>[一二三四五六七八九十百零〇两\d]+)\s*(?P<unit>编|編|部分|章|节|節|条|條))\s*(?P<title>.*)$"
 )
+CHAPTER_LEVEL = {"编": 1, "編": 1, "部分": 1, "章": 1, "节": 2, "節": 2, "条": 3, "條": 3}
+CHAPTER_SLUG = {"编": "part", "編": "part", "部分": "part", "章": "ch", "节": "sec", "節": "sec", "条": "art", "條": "art"}
 UNNUMBERED_L1 = {"前言": "preface", "结束语": "conclusion", "参考文献": "references", "目录": "toc",
                  "引言": "introduction", "结语": "conclusion", "附录": "appendix", "致谢": "acknowledgements"}
 
@@ -50,6 +53,22 @@ def to_simplified(ctx, items):
         if it.text:
             it.attrs["original"] = it.text
             it.text = cc.convert(it.text)
+        if it.kind == "pipe_table":
+            it.attrs["original_rows"] = it.attrs["rows"]
+            it.attrs["rows"] = [(ln, [cc.convert(c) for c in cells]) for ln, cells in it.attrs["rows"]]
+        elif it.kind == "meta":
+            it.attrs["fields"] = {k: cc.convert(v) if isinstance(v, str) else
+                                  [cc.convert(x) if isinstance(x, str) else x for x in v] if isinstance(v, list) else v
+                                  for k, v in (it.attrs.get("fields") or {}).items()}
+    # titles and metadata given in traditional script are converted like the body
+    for field in ("title", "publisher"):
+        value = getattr(ctx.meta, field, None)
+        if isinstance(value, dict) and isinstance(value.get("zh"), str):
+            converted = cc.convert(value["zh"])
+            if converted != value["zh"]:
+                ctx.front[f"{field}_original"] = value["zh"]
+                value["zh"] = converted
+                ctx.report.normalised.append(f"manifest {field} converted to simplified script: {converted}")
     ctx.report.normalised.append(f"converted {len(items)} lines from traditional to simplified script (OpenCC {config})")
     return items
 
@@ -385,9 +404,15 @@ def front_matter(ctx, items):
     title_seen = False
     in_zone = False
     en_zone = False
+    heads = [it.attrs["hashes"] for it in items if it.kind == "heading" and it.attrs.get("hashes")]
+    body = [it for it in items if it.kind not in ("meta", "dropped")]
+    # a Markdown/HTML document that opens with its shallowest heading, used once: that is its title
+    lead = body[0] if body and ctx.meta.format in ("markdown", "html") and body[0].kind == "heading" \
+        and body[0].attrs.get("hashes") == min(heads) and heads.count(min(heads)) == 1 else None
     for idx, it in enumerate(items):
         text = it.text
-        if it.kind == "heading" and not title_seen and it.attrs.get("hashes") == 1 and not it.attrs.get("article"):
+        if it.kind == "heading" and not title_seen and not it.attrs.get("article") and \
+                (it.attrs.get("hashes") == 1 or it is lead):
             title_seen = True
             in_zone = True
             ctx.front["title"] = text
@@ -552,7 +577,13 @@ def rejoin_list_items(ctx, items):
 # ---------------------------------------------------------------- headings
 
 def heading_levels(ctx, items):
-    """Level from the printed numbering, not from the count of `#`."""
+    """Level from the printed numbering, not from the count of `#`; unnumbered headings are levelled
+    from the shallowest `#` count present (a document whose headings are all `###` has them at the
+    top level, one page each)."""
+    top = min((it.attrs["hashes"] for it in items if it.kind == "heading" and it.attrs.get("hashes")
+               and not it.attrs.get("article")), default=1)
+    chapter_units = {m.group("unit") for it in items if it.kind == "heading"
+                     for m in [NUMBER_RE.match(plain(it.text).strip())] if m and m.group("chap")}
     for it in items:
         if it.kind != "heading":
             continue
@@ -573,13 +604,29 @@ def heading_levels(ctx, items):
         elif m and m.group("cnp"):
             it.attrs.update(level=2, number=f"({m.group('cnp')})", cn_sub=cn_to_int(m.group("cnp")))
             it.text = m.group("title")
-        else:
-            it.attrs.update(level=2 if it.attrs.get("subheading") or it.attrs.get("hashes", 1) > 1 else 1, number="")
+        elif m and m.group("chap"):
+            unit, n = m.group("unit"), m.group("chap")
+            value = int(n) if n.isdigit() else cn_to_int(n)
+            levels = sorted({CHAPTER_LEVEL[u] for u in chapter_units})
+            it.attrs.update(level=levels.index(CHAPTER_LEVEL[unit]) + 1, number=f"第{n}{unit}",
+                            slug=f"{CHAPTER_SLUG[unit]}{value}")
+            it.text = _unspace(m.group("title"))
+        else:   # unnumbered: the shallowest heading level present is the top level
+            depth = 1 + max(0, it.attrs.get("hashes", top) - top)
+            it.attrs.update(level=2 if it.attrs.get("subheading") else min(depth, 3), number="")
         if it.attrs.get("hashes") and it.attrs["level"] != max(1, it.attrs["hashes"] - 1):
             ctx.report.normalised.append(
                 f"line {it.line}: heading “{title[:20]}” is level {it.attrs['level']} by its numbering "
                 f"({'#' * it.attrs['hashes']} in the source)")
     return items
+
+
+def _unspace(title: str) -> str:
+    """A letter-spaced title (`总 则`, `附　则`: every token one character) loses its spaces."""
+    tokens = title.split()
+    if len(tokens) > 1 and all(len(t) == 1 and CJK_RE.match(t) for t in tokens):
+        return "".join(tokens)
+    return title
 
 
 def source_toc(ctx, items):
