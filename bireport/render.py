@@ -15,6 +15,7 @@ from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .errors import BuildError, Problem
 from .i18n import Catalog
 from .model import Block, Document, Section
 from .numerals import number_en
@@ -274,6 +275,12 @@ def render_blocks(blocks: list[Block], t: Text, ctx) -> list[tuple[Block | None,
     out: list[tuple[Block | None, str]] = []
     prev_list = None
     for b in blocks:
+        if b.kind not in BLOCK_RENDERERS:
+            raise BuildError(Problem(str(ctx.get("source") or b.id.split("/")[0]), b.line,
+                                     f"block {b.id} has kind {b.kind!r}, which no page template renders "
+                                     f"(known: {', '.join(BLOCK_RENDERERS)})",
+                                     "this is a bug in the source adapter for this format: report it with the file; "
+                                     "meanwhile a correction can remove the construct at this line"))
         md = BLOCK_RENDERERS[b.kind](b, t, ctx)
         if b.kind == "list_item" and prev_list == b.attrs.get("list") and out:
             out[-1] = (out[-1][0], out[-1][1] + "\n" + md)
@@ -380,7 +387,8 @@ class Renderer:
 
     def body(self, page: Page, t: Text, lang: str, page_url: str, base_level: int) -> str:
         parts = []
-        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./"}
+        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./",
+               "source": page.doc.meta.path}
         for s in page.sections:
             if s.title or s.number:
                 parts.append(heading_md(s, t, base_level, page.doc.id))

@@ -14,7 +14,7 @@ import yaml
 
 from ..model import RepairReport
 from ..sources.base import Item
-from . import markup, rules
+from . import markup, rules, text
 
 
 @dataclass
@@ -39,6 +39,8 @@ RULES: list[tuple[str, Callable, tuple | None]] = [
     ("drop_spam", rules.drop_spam, None),
     ("report_sanitised", rules.report_sanitised, ("html",)),
     ("drop_boilerplate", rules.drop_boilerplate, None),
+    ("running_headers", text.running_headers, ("ocr", "plaintext")),
+    ("text_front_matter", text.text_front_matter, ("plaintext",)),
     ("reflow_ocr", rules.reflow_ocr, ("ocr",)),
     ("classify_plain_lines", rules.classify_plain_lines, ("plaintext",)),
     ("ocr_spaces", rules.ocr_spaces, ("ocr",)),

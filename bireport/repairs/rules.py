@@ -217,6 +217,15 @@ def reflow_ocr(ctx, items):
         window = sorted(all_widths[max(0, k - 4):k + 5])
         return window[int(len(window) * 0.8)]
     punct = re.compile(r"[，。、；：！？,.;:!?]")
+    def wrapped(k: int) -> bool:
+        """Line k runs to the column edge without ending a sentence: the text goes on."""
+        return not ends_sentence(lines[k].text) and _width(lines[k].text) >= 0.85 * page_col
+
+    page_col = sorted(all_widths)[int(len(all_widths) * 0.8)]
+
+    # do blank lines separate paragraphs here? Only if (nearly) no blank line falls inside wrapped text
+    blanks = [k for k in range(1, len(lines)) if lines[k].attrs.get("blank_before")]
+    blank_paras = len(blanks) >= 10 and sum(wrapped(k - 1) for k in blanks) <= 0.1 * len(blanks)
     groups: list[dict] = []   # {"kind": "headline"|"para", "lines": [...]}
     para: list[Item] = []
 
@@ -246,7 +255,10 @@ def reflow_ocr(ctx, items):
                 groups.append({"kind": "headline", "lines": run})
                 i += len(run)
                 continue
-        if it.attrs["indent"] >= 2 and para:
+        if para and blank_paras and it.attrs.get("blank_before") and not wrapped(i - 1):
+            para[-1].attrs["hard_end"] = True      # ended by a blank line: not a page break inside a sentence
+            close()
+        elif para and it.attrs["indent"] >= 2:
             close()
         para.append(it)
         if ends_sentence(it.text) and _width(it.text) < col - 3:
@@ -283,8 +295,8 @@ def reflow_ocr(ctx, items):
         for nxt in g["lines"][1:]:
             text = join_cjk(text, nxt.text)
         ctx.report.joined.append(f"lines {first.line}–{g['lines'][-1].line}: {len(g['lines'])} OCR lines → 1 paragraph")
-        out.append(Item("paragraph", text, first.line, {"article": article,
-                                                         "end_line": g["lines"][-1].line}))
+        out.append(Item("paragraph", text, first.line, {"article": article, "end_line": g["lines"][-1].line,
+                                                         **({"hard_end": True} if g["lines"][-1].attrs.get("hard_end") else {})}))
         prev_kind = "para"
     # datelines and bylines are recognised from patterns (data), then split off
     final: list[Item] = []
@@ -330,7 +342,9 @@ def classify_plain_lines(ctx, items):
                             {**it.attrs, "ordered": True, "number": m.group(1), "list": list_id}))
             prev = "list_item"
             continue
-        if not ends_sentence(text) and _width(plain(text)) <= 60 and not re.search(r"[。！？]", text):
+        numbered = NUMBER_RE.match(plain(text))
+        if not ends_sentence(text) and not re.search(r"[。！？]", text) and (
+                _width(plain(text)) <= 60 or numbered and not numbered.group("arabic") and _width(plain(text)) <= 120):
             out.append(Item("heading", text, it.line, {**it.attrs, "hashes": 2, "subheading": True}))
             prev = "heading"
             continue
@@ -342,12 +356,20 @@ def classify_plain_lines(ctx, items):
 def ocr_spaces(ctx, items):
     """Remove stray OCR spaces inside CJK text, numbers and dates ("1月 31 日" → "1月31日")."""
     rx = re.compile(rf"(?<=[{CJK}\d，。、；：“”！？（）—])[ \u3000]+(?=[{CJK}\d，。、；：“”！？（）—])")
+    # broken brackets and quotes: "(一 )", "“雙非嬰孩 ”" (a CJK character or digit on the inner side)
+    brackets = re.compile(rf"(?<=[(（“‘「『])[ \u3000]+(?=[{CJK}\d])|(?<=[{CJK}\d])[ \u3000]+(?=[)）”’」』])")
+    # in headings a space between two CJK phrases is a separator: only digit⇄CJK spaces go ("2013年 1月")
+    digit_cjk = re.compile(rf"(?<=[{CJK}])[ \u3000]+(?=\d)|(?<=\d)[ \u3000]+(?=[{CJK}])")
     count = 0
     for it in items:
-        if it.kind in ("paragraph", "dateline"):
-            new = rx.sub(lambda m: "" if (CJK_RE.match(m.string[m.start() - 1]) or CJK_RE.match(m.string[m.end()])
-                                          or not m.string[m.start() - 1].isdigit() or not m.string[m.end()].isdigit())
-                         else m.group(0), it.text)
+        if it.kind in ("heading", "subheadline", "list_item", "byline", "paragraph", "dateline"):
+            new = brackets.sub("", it.text)
+            if it.kind in ("paragraph", "dateline"):
+                new = rx.sub(lambda m: "" if (CJK_RE.match(m.string[m.start() - 1]) or CJK_RE.match(m.string[m.end()])
+                                              or not m.string[m.start() - 1].isdigit() or not m.string[m.end()].isdigit())
+                             else m.group(0), new)
+            else:
+                new = digit_cjk.sub("", new)
             if new != it.text:
                 count += it.text.count(" ") - new.count(" ")
                 it.text = new
@@ -535,7 +557,7 @@ def rejoin_page_breaks(ctx, items):
     while i < len(items):
         it = items[i]
         moved: list[Item] = []
-        while it.kind == "paragraph" and not ends_sentence(it.text):
+        while it.kind == "paragraph" and not ends_sentence(it.text) and not it.attrs.get("hard_end"):
             j = i + 1
             while j < len(items) and items[j].kind in MOVABLE:
                 j += 1
@@ -582,6 +604,7 @@ def heading_levels(ctx, items):
     top level, one page each)."""
     top = min((it.attrs["hashes"] for it in items if it.kind == "heading" and it.attrs.get("hashes")
                and not it.attrs.get("article")), default=1)
+    numbered_articles = False
     chapter_units = {m.group("unit") for it in items if it.kind == "heading"
                      for m in [NUMBER_RE.match(plain(it.text).strip())] if m and m.group("chap")}
     for it in items:
@@ -589,6 +612,13 @@ def heading_levels(ctx, items):
             continue
         if it.attrs.get("article"):
             it.attrs.update(level=1, number="")
+            m = NUMBER_RE.match(plain(it.text).strip())
+            if m and (m.group("cn") or m.group("cnp")) and m.group("title"):   # a numbered headline keeps its number
+                it.attrs["number"] = m.group("cn") or f"({m.group('cnp')})"
+                it.text = m.group("title")
+                numbered_articles = True
+            elif numbered_articles and it.text:
+                it.attrs["level"] = 2          # an unnumbered headline inside a numbered part
             continue
         title = plain(it.text).strip()
         m = NUMBER_RE.match(title)
