@@ -88,7 +88,9 @@ def pipe_tables(ctx, items):
             tables.extract(ctx.meta, table)
             ok, why = True, ""
         except BuildError as exc:
-            ok, why = False, exc.problems[0].message if exc.problems else "not numeric data"
+            # a missing chart spec is the editor's presentation step (as for any table), not a data problem
+            data = [p for p in exc.problems if not p.message.endswith(": no chart spec")]
+            ok, why = not data, data[0].message if data else ""
         except Exception as exc:  # noqa: BLE001 — any failure of the data reading means: keep it as text
             ok, why = False, f"not readable as data ({type(exc).__name__})"
         if ok:

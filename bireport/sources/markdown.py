@@ -219,6 +219,9 @@ def parse(text: str, meta) -> list[Item]:
                 items.append(Item("list_item", flatten_breaks(inline_to_md(inline.children)), line,
                                   {"list": list_stack[-1]["id"], "ordered": list_stack[-1]["ordered"],
                                    "number": list_stack[-1].get("number", "")}))
+            elif re.fullmatch(r"\s*<([A-Za-z][A-Za-z0-9]*)\b[^>]*>[^<]*</\1>\s*", "\n".join(raw)):
+                # an inline element standing alone (`<time …>…</time>`): parsed as HTML, not as text
+                items.extend(parse_block("\n".join(raw), line))
             elif sum("\t" in r for r in raw) >= 1 and len(raw) >= 2:
                 items.append(Item("rows", "", line,
                                   {"rows": [(tok.map[0] + 1 + k, r) for k, r in enumerate(raw)]}))
