@@ -15,10 +15,14 @@ from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .errors import BuildError, Problem
 from .i18n import Catalog
 from .model import Block, Document, Section
+from .numerals import number_en
 from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
 from .view import section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
+
+_cn_number_en = number_en   # the old name, still imported by pdf.py
 
 LANGS = ("zh", "en")
 
@@ -216,6 +220,12 @@ def render_blocks(blocks: list[Block], t: Text, ctx) -> list[tuple[Block | None,
     out: list[tuple[Block | None, str]] = []
     prev_list = None
     for b in blocks:
+        if b.kind not in BLOCK_RENDERERS:
+            raise BuildError(Problem(str(ctx.get("source") or b.id.split("/")[0]), b.line,
+                                     f"block {b.id} has kind {b.kind!r}, which no page template renders "
+                                     f"(known: {', '.join(BLOCK_RENDERERS)})",
+                                     "this is a bug in the source adapter for this format: report it with the file; "
+                                     "meanwhile a correction can remove the construct at this line"))
         md = BLOCK_RENDERERS[b.kind](b, t, ctx)
         if b.kind == "list_item" and prev_list == b.attrs.get("list") and out:
             out[-1] = (out[-1][0], out[-1][1] + "\n" + md)
@@ -230,13 +240,9 @@ def heading_md(s: Section, t: Text, base_level: int, doc_id: str) -> str:
     title = t.span(f"{doc_id}/{s.id}/title", s.title) if s.title else ""
     number = s.number
     if t.lang == "en" and number and not re.match(r"^\d", number):
-        number = _cn_number_en(number)
+        number = number_en(number)
     text = f"{number} {title}".strip() if number else title
     return f"{'#' * level} {text} {{ #{s.id} }}"
-
-
-def _cn_number_en(number: str) -> str:
-    return section_number(number, "en")
 
 
 # ---------------------------------------------------------------- pages
@@ -291,7 +297,7 @@ def _page_title(page: Page, t: Text, lang: str) -> str:
         return strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0])
     s = page.sections[0]
     title = strip_md(t.get(f"{doc.id}/{s.id}/title", s.title)[0]) if s.title else ""
-    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else _cn_number_en(s.number)
+    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else number_en(s.number)
     return f"{number} {title}".strip()
 
 
@@ -319,7 +325,8 @@ class Renderer:
 
     def body(self, page: Page, t: Text, lang: str, page_url: str, base_level: int) -> str:
         parts = []
-        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./"}
+        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./",
+               "source": page.doc.meta.path}
         for s in page.sections:
             if s.title or s.number:
                 parts.append(heading_md(s, t, base_level, page.doc.id))
@@ -340,7 +347,7 @@ class Renderer:
         for i, e in enumerate(doc.toc, 1):
             if not e["present"]:
                 title = t.span(f"{doc.id}/toc/{i}", e["title"])
-                num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
+                num = e["number"] if lang == "zh" else number_en(e["number"])
                 out.append(f"{num} {title}".strip())
         return out
 
@@ -400,7 +407,7 @@ class Renderer:
                 present_slugs[strip_md(s.title)] = (rel(url, view_url(common["view"], p.slug))  # raw HTML: URL-relative
                                                     + ("" if s is p.sections[0] else f"#{s.id}"))
         for i, e in enumerate(doc.toc, 1):
-            num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
+            num = e["number"] if lang == "zh" else number_en(e["number"])
             toc.append({"level": e["level"], "present": e["present"], "number": num,
                         "title": strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0]),
                         "href": present_slugs.get(strip_md(e["title"]))})

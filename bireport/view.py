@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import tables as T
+from .numerals import number_en
 from .ui import Words
 
 UNTRANSLATED = "[not yet translated]"
@@ -65,19 +66,11 @@ def strip_md(text: str) -> str:
     return text.replace("\\", "").replace("**", "").strip()
 
 
-_CN = "一二三四五六七八九十"
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-
-
 def section_number(number: str, lang: str) -> str:
-    """A printed section number in `lang`: 一 → I., （三） → (3); Arabic numbers unchanged."""
+    """A printed section number in `lang`: 一 → I., （三） → (3), 十二 → XII.; Arabic numbers unchanged."""
     if lang != "en" or not number or re.match(r"^\d", number):
         return number
-    inner = number.strip("()（）")
-    if inner and inner in _CN:
-        i = _CN.index(inner)
-        return f"({i + 1})" if number.startswith(("(", "（")) else _ROMAN[i] + "."
-    return number
+    return number_en(number)
 
 
 def toc_entries(doc, view: LangView) -> list[dict]:
