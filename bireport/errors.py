@@ -71,4 +71,4 @@ def unexpected(exc: BaseException, stage: str, doc_id: str, path, log_dir, line:
         f"{doc_id + ': ' if doc_id else ''}unexpected error in the {stage} stage ({what}{'; at ' + where if where else ''})",
         f"this is a bug in bireport met by this input, not a mistake in your file: report it with {shown} "
         + ("and the source file; until then, remove the document from the manifest or correct the "
-           "input around this line (data/corrections)" if doc_id else "(it holds the traceback)")))
+           "input around this line (data/corrections)" if doc_id else "(it holds the details)")))
