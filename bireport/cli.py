@@ -53,13 +53,24 @@ def main(argv, root: Path) -> int:
     try:
         return COMMANDS[args.cmd](args, root)
     except BuildError as exc:
-        for p in exc.problems:
-            console.print(f"[bold red]{p.path}{':' + str(p.line) if p.line else ''}: {p.severity}:[/] {p.message}",
-                          highlight=False, markup=True)
-            if p.fix:
-                console.print(f"  --> {p.fix}", highlight=False, markup=False)
-        console.print(f"[red]{len(exc.problems)} problem(s); nothing was overwritten.[/]")
-        return 1
+        return _print_problems(exc)
+    except Exception as exc:  # noqa: BLE001 - never a traceback on the user's terminal
+        from .errors import unexpected
+
+        return _print_problems(unexpected(exc, args.cmd, "", "build.py " + " ".join(argv),
+                                          Path(root) / "build" / "log", line=0))
+
+
+def _print_problems(exc: BuildError) -> int:
+    from rich.markup import escape
+
+    for p in exc.problems:
+        console.print(f"[bold red]{escape(p.path)}{':' + str(p.line) if p.line else ''}: {p.severity}:[/] {escape(p.message)}",
+                      highlight=False, markup=True)
+        if p.fix:
+            console.print(f"  --> {p.fix}", highlight=False, markup=False)
+    console.print(f"[red]{len(exc.problems)} problem(s); nothing was overwritten.[/]")
+    return 1
 
 
 def cmd_generate(args, root):
