@@ -1083,6 +1083,8 @@ def format_value(value: float, unit: str, lang: str, ndec: int, thousands: bool 
 
 from html import escape as _esc  # noqa: E402
 
+from .safety import text as _md_text  # noqa: E402  (text in Markdown context: see safety.py)
+
 UI = {
     "zh": {"table": "表{n}", "check": "数据校验", "csv": "下载 CSV", "schema": "数据结构（YAML）",
            "unit_caption": "（单位：{u}）", "ok": "校验通过", "n_warn": "{n} 条提示", "unit": "单位",
@@ -1266,7 +1268,7 @@ def table_markdown(table: Table, lang: str, tr=None, rel: str = "") -> str:
     found = shown_findings(table)
     if found:
         text += f'\n!!! warning "{ui["check"]}"\n\n'
-        text += "".join(f"    - {_esc(finding_text(table, f, lang, tr))}\n" for f in found)
+        text += "".join(f"    - {_md_text(finding_text(table, f, lang, tr))}\n" for f in found)
     return text + "\n"
 
 
@@ -1279,21 +1281,21 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "") -
         found = shown_findings(t)
         units = "、".join(unit_label(u, lang) + ("" if lang == "zh" else "") for u in s.units) if lang == "zh" \
             else ", ".join(unit_label(u, lang) for u in s.units)
-        fields = ", ".join(f"`{f['name']}` ({f[lang] or f['zh']})" for f in s.fields)
+        fields = ", ".join(f"<code>{_md_text(f['name'])}</code> ({_md_text(f[lang] or f['zh'])})" for f in s.fields)
         status = ui["ok"] if not found else ui["n_warn"].format(n=len(found))
-        out.append(f"## {_esc(ui['table'].format(n=s.number))} {_esc(caption_text(t, lang, tr))} {{#data-{s.id}}}\n")
+        out.append(f"## {_md_text(ui['table'].format(n=s.number))} {_md_text(caption_text(t, lang, tr))} {{#data-{s.id}}}\n")
         out.append(f"- {ui['doc']}: `{s.doc}`")
-        out.append(f"- {ui['unit']}: {units}")
+        out.append(f"- {ui['unit']}: {_md_text(units)}")
         out.append(f"- {ui['columns']}: {fields}")
         note = note_text(t, lang, tr)
         if note:
-            out.append(f"- {_esc(note)}")
+            out.append(f"- {_md_text(note)}")
         out.append(f"- {ui['status']}: {status}")
         out.append(f"- [{ui['csv']}]({rel}data/tables/{s.id}.csv) · "
                    f"[{ui['schema']}]({rel}data/tables/{s.id}.schema.yaml)\n")
         if found:
             out.append(f'!!! warning "{ui["check"]}"\n')
-            out += [f"    - {_esc(finding_text(t, f, lang, tr))}" for f in found]
+            out += [f"    - {_md_text(finding_text(t, f, lang, tr))}" for f in found]
             out.append("")
     return "\n".join(out) + "\n"
 
