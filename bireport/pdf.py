@@ -67,7 +67,7 @@ def check_fonts() -> list[str]:
 
 # ---------------------------------------------------------------- inline Markdown → HTML
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 _PH = "\ue000{}\ue001"
 _PH_RE = re.compile("\ue000(\\d+)\ue001")
 
@@ -410,6 +410,37 @@ class _Collect(logging.Handler):
             self.messages.append(str(record.msg))
 
 
+PRINT_RESOURCE_DIRS = ("docs/assets", "build/charts", "templates/print")   # what the print HTML may load
+
+
+def _project_fetcher(base_url: str, out: Path):
+    """A WeasyPrint URL fetcher serving only files inside the project's asset and build folders
+    (and the data:image/svg+xml charts the pipeline embeds); everything else — the network, file:
+    outside those folders, other data: — is refused with a warning naming the URL and the PDF."""
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import URLFetcher
+
+    root = Path(unquote(urlparse(base_url).path)).resolve().parents[1]
+    allowed = [(root / d).resolve() for d in PRINT_RESOURCE_DIRS]
+    log = logging.getLogger("weasyprint")
+
+    class ProjectFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data" and url[5:].lower().startswith("image/svg+xml"):
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if any(path == d or d in path.parents for d in allowed):
+                    return super().fetch(url, headers)
+            log.warning("%s: refused to fetch %s (the print edition loads only files inside %s)",
+                        out.name, url[:120], ", ".join(PRINT_RESOURCE_DIRS))
+            raise ValueError(f"refused by bireport's print URL policy: {url[:120]}")
+
+    return ProjectFetcher(allowed_protocols=("file", "data"))
+
+
 def render_pdf(html_text: str, css_text: str, base_url: str, out: Path) -> dict:
     """Render one PDF atomically. Missing-glyph warnings raise BuildError. Returns stats."""
     from weasyprint import CSS, HTML
@@ -420,8 +451,9 @@ def render_pdf(html_text: str, css_text: str, base_url: str, out: Path) -> dict:
     for lg in loggers:
         lg.addHandler(handler)
     try:
-        doc = HTML(string=html_text, base_url=base_url).render(
-            stylesheets=[CSS(string=css_text, base_url=base_url)], **PDF_OPTIONS)
+        fetcher = _project_fetcher(base_url, Path(out))
+        doc = HTML(string=html_text, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=[CSS(string=css_text, base_url=base_url, url_fetcher=fetcher)], **PDF_OPTIONS)
         pages = len(doc.pages)
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)

@@ -277,7 +277,11 @@ def write_nav(paths: Paths, docs, cat) -> None:
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with renames (never a half-written target)."""
+    """Replace `target` by `staging` with renames (never a half-written target); the new tree is
+    made world-readable first (0644/0755, whatever the umask)."""
+    from .atomic import publish_tree
+
+    publish_tree(staging)
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)

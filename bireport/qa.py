@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polib
 
+from . import qa_markup
 from .errors import Problem
 from .glossary import Term, load_glossary
 from .i18n import Segment, load_po
@@ -135,6 +136,7 @@ def check_entry(e: polib.POEntry, path: Path, glossary: list[Term]) -> list[Find
         if a != b:
             out.append(Finding("markup", "error", p, ln, e.msgctxt,
                                f"markup token {tok!r}: {a} in source, {b} in translation"))
+    out += [Finding("markup", "error", p, ln, e.msgctxt, m + qa_markup.FIX) for m in qa_markup.compare(zh, en)]
     if re.search(r"[。！？]\s*[”’」]?$", zh.strip()) and not re.search(r"[.!?…][\"'”’)\]]*(\[@[\d,\-]+\]|\[\^\w+\])*$", en.strip()):
         out.append(Finding("punctuation", "warning", p, ln, e.msgctxt, "source ends a sentence; translation does not"))
     return out
