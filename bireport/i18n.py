@@ -192,6 +192,26 @@ def update(segs: list[Segment], path: Path, doc_id: str) -> dict:
     return stats
 
 
+_TN = re.compile(r"^TN:\s*")
+
+
+def translator_notes(e: polib.POEntry) -> list[str]:
+    """Translator's notes are translator comments (`# TN: …`) on a PO entry, one note per
+    `# TN:` line; following `# ` lines without `TN:` continue that note. Other translator
+    comments stay private to the PO file. The text is plain data, escaped when rendered."""
+    notes: list[str] = []
+    cont = False
+    for line in (e.tcomment or "").split("\n"):
+        if _TN.match(line):
+            notes.append(_TN.sub("", line).strip())
+            cont = True
+        elif cont and line.strip():
+            notes[-1] = (notes[-1] + " " + line.strip()).strip()
+        else:
+            cont = False
+    return [n for n in notes if n]
+
+
 class Catalog:
     """Read-only view of the translation memory used while rendering."""
 
@@ -215,6 +235,13 @@ class Catalog:
         if e is None or not e.msgstr or e.fuzzy or e.msgid != msgid:
             return None
         return e.msgstr
+
+    def notes(self, ctx: str, msgid: str) -> list[str]:
+        """The translator's notes of a segment (see `translator_notes`), only while its
+        translation is shown (never for a missing, fuzzy or stale one)."""
+        if self.get(ctx, msgid) is None:
+            return []
+        return translator_notes(self.entries[ctx])
 
     def status(self, ctx: str, msgid: str) -> str:
         e = self.entries.get(ctx)

@@ -135,6 +135,7 @@ class Builder:
         self.langs = ["zh", "en"] if view == "sbs" else [view]
         self.charts = root / "build" / "charts"
         self._tables = _tables_module()
+        self._tn: dict[str, list[str]] = {}   # doc id -> translator's notes, in order of their calls
 
     # -- text
     def get(self, lang: str, ctx: str, zh: str) -> tuple[str, bool]:
@@ -146,7 +147,16 @@ class Builder:
     def seg(self, doc: Document, lang: str, ctx: str, zh: str, inline=None) -> Seg:
         md, ok = self.get(lang, ctx, zh)
         conv = inline or self.inline(doc, lang)
-        return Seg(conv(md), "zh" if not ok else lang, not ok)
+        return Seg(conv(md) + (self.tn(doc, ctx, zh) if ok and lang == "en" else ""), "zh" if not ok else lang, not ok)
+
+    def tn(self, doc: Document, ctx: str, zh: str) -> str:
+        """Calls (TN1 …) for a segment's translator's notes, collected per document (English only)."""
+        notes = self._tn.setdefault(doc.id, [])
+        out = ""
+        for note in self.cat.notes(ctx, zh) if hasattr(self.cat, "notes") else []:
+            notes.append(note)
+            out += f'<sup class="tn-ref"><a href="#{doc.id}-tn-{len(notes)}">TN{len(notes)}</a></sup>'
+        return out
 
     def inline(self, doc: Document, lang: str) -> Inline:
         fns = {fn.key: fn for fn in doc.footnotes}
@@ -192,11 +202,12 @@ class Builder:
             "ui": {k: {l: ui(k, l, self.cat) for l in ("zh", "en")} for k in (
                 "contents", "missing", "truncated", "footnotes", "references", "abstract", "keywords",
                 "publisher", "date", "source_url", "figure_no_data", "image_withheld", "untranslated",
-                "documents", "clc", "received", "author_bio", "translation_credit")},
+                "documents", "clc", "received", "author_bio", "translation_credit", "tn_list")},
             "untranslated": UNTRANSLATED,
         }
 
     def document(self, doc: Document) -> dict:
+        front = self.front(doc)   # first, so translator's notes are numbered in reading order
         items: list[Item] = []
         for s in doc.sections:
             if s.title or s.number:
@@ -232,7 +243,8 @@ class Builder:
             "short": self.per_lang(lambda l: self.plain(l, f"{doc.id}/meta/title", doc.meta.title["zh"])),
             "publisher": self.per_lang(lambda l: self.plain(l, f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])),
             "date": doc.meta.date or "", "url": doc.meta.url or "",
-            "front": self.front(doc), "items": items, "toc": toc, "missing": missing,
+            "front": front, "items": items, "toc": toc, "missing": missing,
+            "tn": [{"id": f"{doc.id}-tn-{k}", "n": k, "text": n} for k, n in enumerate(self._tn.get(doc.id, []), 1)],
         }
 
     def front(self, doc: Document) -> list[dict]:

@@ -52,6 +52,8 @@ UI = {
     "received": ("收稿日期", "Received"),
     "author_bio": ("作者简介", "About the authors"),
     "footnotes": ("注释", "Notes"),
+    "tn": ("译者注", "Translator's note"),
+    "tn_list": ("译者注", "Translator's notes"),
     "references": ("参考文献", "References"),
     "sections": ("章节", "Sections"),
     "translation_credit": ("中文翻译", "Chinese translation"),
@@ -118,6 +120,28 @@ class Text:
 
     def __init__(self, lang: str, cat: Catalog, ref_page: str | None, stats: dict):
         self.lang, self.cat, self.ref_page, self.stats = lang, cat, ref_page, stats
+        self.notes: list[str] = []    # translator's notes called on this page, in order
+
+    def tn(self, ctx: str, zh: str) -> str:
+        """Superscript calls (TN1, TN2 …) for the translator's notes of a segment; English only."""
+        if self.lang != "en":
+            return ""
+        out = ""
+        for note in self.cat.notes(ctx, zh):
+            self.notes.append(note)
+            k = len(self.notes)
+            out += (f'<sup class="tn-ref"><a href="#tn-{k}" title="{html.escape(ui("tn", "en", self.cat))}">'
+                    f'TN{k}</a></sup>')
+        return out
+
+    def notes_md(self) -> str:
+        """The page's list of translator's notes (raw HTML: the note text is escaped data)."""
+        if not self.notes:
+            return ""
+        items = "".join(f'<li id="tn-{k}" value="{k}"><span class="tn-label">TN{k}</span> {html.escape(n, quote=False)}</li>\n'
+                        for k, n in enumerate(self.notes, 1))
+        return (f'<section class="tn-notes" lang="en" markdown="0">\n<h2 class="tn-title">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
+                f'<ol class="tn-list">\n{items}</ol>\n</section>')
 
     def get(self, ctx: str, zh: str) -> tuple[str, bool]:
         """(markdown, is_translated)."""
@@ -144,13 +168,13 @@ class Text:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
         if ok:
-            return md + (f"\n{{: .{cls} }}" if cls else "")
+            return md + self.tn(ctx, zh) + (f"\n{{: .{cls} }}" if cls else "")
         return untranslated_block(md)
 
     def span(self, ctx: str, zh: str) -> str:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
-        return md if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
+        return md + self.tn(ctx, zh) if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
 
 
 _ZH_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’·—]*")
@@ -209,6 +233,8 @@ def r_list_item(b: Block, t: Text, ctx) -> str:
     body = t.inline(body)
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span> <em class="untranslated-marker">(not yet translated)</em>'
+    else:
+        body += t.tn(b.id, b.text)
     if b.attrs.get("ordered"):
         return f"{b.attrs.get('number') or 1}. {body}"
     return f"- {body}"
@@ -255,7 +281,7 @@ def r_reference(b: Block, t: Text, ctx) -> str:
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span>'
     elif t.lang == "en":
-        body = mark_zh(body)
+        body = mark_zh(body) + t.tn(b.id, b.text)
     return f"\\[{n}\\] {body}\n{{: #ref-{n} .reference }}"
 
 
@@ -358,6 +384,10 @@ def _page_title(page: Page, t: Text, lang: str) -> str:
     return f"{number} {title}".strip()
 
 
+def _join(*parts: str) -> str:
+    return "\n\n".join(p for p in parts if p)
+
+
 def strip_md(text: str) -> str:
     text = re.sub(r"\{\+\+(.*?)\+\+\}", r"\1", text)
     text = re.sub(r"\[@[\d,\-]+\]|\[\^\w+\]|\^(\d+)\^", "", text)
@@ -436,7 +466,7 @@ class Renderer:
             else:
                 body = self.body(page, t, lang, url, base_level=1)
                 md = self.env.get_template("section.md.j2").render(
-                    **common, body=body, truncated=truncated, footnotes=self.footnotes(doc, t, body))
+                    **common, body=body, truncated=truncated, footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)))
             out[page.slug] = md
         return out
 
@@ -496,7 +526,7 @@ class Renderer:
             publisher=strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0]),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
             body=body, truncated=truncated, original=original, report=report,
-            footnotes=self.footnotes(doc, t, body), pdfs=self.pdf_links(url, lang),
+            footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)), pdfs=self.pdf_links(url, lang),
             credit=t.span(f"{doc.id}/front/translation_credit", front["translation_credit"])
             if front.get("translation_credit") else "")
 
@@ -531,7 +561,7 @@ class Renderer:
         foot = self.footnotes(doc, tz, body_all)
         # a section page's first row already carries its heading; a document page needs the title
         return self.env.get_template("parallel.md.j2").render(
-            **common, rows=rows, footnotes=foot, page_heading=title if page.kind != "section" else "")
+            **common, rows=rows, footnotes=_join(te.notes_md(), foot), page_heading=title if page.kind != "section" else "")
 
     def home(self, docs: list[Document], lang: str) -> str:
         t = Text(lang, self.cat, None, self.stats)
