@@ -134,10 +134,15 @@ def new_po(doc_id: str) -> polib.POFile:
     po = polib.POFile(wrapwidth=0)
     po.metadata = {
         "Project-Id-Version": f"bireport {doc_id}",
+        # the translator's PO editor fills in these two; `msgfmt --check` warns until it has
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "English <english@bireport.invalid>",
         "Language": "en",
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
         "X-Source-Language": "zh-Hans",
     }
     return po

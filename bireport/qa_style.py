@@ -28,15 +28,23 @@ _ZH_MULT = re.compile(r"(?:增长|增加|扩大|提高|上升|上涨|攀升|跃�
 _EN_TIMES = r"(?<![\d.]){n}(?:-fold|fold| times| ×|×)"
 _WORDNUM = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 
+def _millions(m) -> str:
+    v = float(m.group(1)) * 1000
+    return f"write it in millions: US${v:,.1f}".rstrip("0").rstrip(".") + " million"
+
+
+def _two_decimals(m) -> str:
+    return f"round to two decimals: US${float(m.group(1).replace(',', '')):,.2f} {m.group(2)}"
+
+
 _CURRENCY = [
     (re.compile(r"\d[\d,.]*\s*USD\s*(?:billion|million|trillion|thousand)\b"),
      "currency written as “N USD billion”", "write the amount as “US$5.46 billion” (US$ before the figure)"),
     (re.compile(r"\bUSD\s*\d"), "currency written as “USD 25 …” in running text",
      "write “US$25 million”; “USD billion” is only for table and axis units"),
-    (re.compile(r"US\$\s*0\.\d+\s*billion"), "an amount under one billion written in billions",
-     "write it in millions: US$0.496 billion → US$496 million"),
-    (re.compile(r"US\$\s*\d+\.\d{3,}\s*(?:billion|trillion)"), "more than two decimals before billion/trillion",
-     "round to two decimals: US$436.551 billion → US$436.55 billion"),
+    (re.compile(r"US\$\s*(0\.\d+)\s*billion"), "an amount under one billion written in billions", _millions),
+    (re.compile(r"US\$\s*([1-9][\d,]*\.\d{3,})\s*(billion|trillion)"), "more than two decimals before billion/trillion",
+     _two_decimals),
     (re.compile(r"US\s+\$|U\.S\.\s*\$|\$\s+\d"), "spacing of the dollar sign", "write “US$5.46 billion” with no spaces"),
     (re.compile(r"hundreds? of millions of (?:US )?dollars", re.I), "unit written as “hundreds of millions of US dollars”",
      "write the unit as “US$100 million” (or convert the figures to billions)"),
@@ -70,7 +78,8 @@ def multiplier(zh: str, en: str) -> list[str]:
 
 def currency(en: str) -> list[str]:
     text = _text(en)
-    return [f"{what}: “{m.group(0).strip()}” --> {fix}" for rx, what, fix in _CURRENCY for m in rx.finditer(text)]
+    return [f"{what}: “{m.group(0).strip()}” --> {fix(m) if callable(fix) else fix}"
+            for rx, what, fix in _CURRENCY for m in rx.finditer(text)]
 
 
 def quotes(zh: str, en: str) -> list[str]:
@@ -113,12 +122,27 @@ def forbidden(en: str, terms) -> list[str]:
     return out
 
 
+_QUOTES = re.compile("[“”‘’\"'「」『』]")
+
+
+def quoted_terms(zh: str, en: str, terms) -> list[str]:
+    """Glossary terms the source writes with quotation marks inside (共建“一带一路”国家): the
+    glossary lists them without, so they are matched here with the source's quotes removed."""
+    bare = _QUOTES.sub("", zh)
+    out = []
+    for t in terms:
+        if t.zh not in zh and t.zh in bare and not any(a.lower() in en.lower() for a in (t.en, *t.variants)):
+            out.append(f"glossary: “{t.zh}” should be rendered as “{t.en}”")
+    return out
+
+
 def check_entry(e, terms, exempt: bool) -> list[tuple[str, str, str]]:
     """(check, severity, message) for one translated, non-fuzzy PO entry."""
     zh, en = e.msgid, e.msgstr
     out = [("multiplier", "error", m) for m in multiplier(zh, en)]
     if exempt:   # references and the authors' own English: kept as given
         return out
+    out += [("terms", "error", m) for m in quoted_terms(zh, en, terms)]
     out += [("currency", "error", m) for m in currency(en)]
     out += [("quotes", "error", m) for m in quotes(zh, en)]
     allowed = [x for t in terms for x in (t.en, *t.variants) if "-" in x]
