@@ -29,6 +29,7 @@ from markdown_it import MarkdownIt
 
 from .atomic import write_atomic
 from .errors import BuildError, Problem
+from .i18n import place_notes
 from .model import Block, Document, Section
 from .render import _cn_number_en, strip_md, ui
 
@@ -147,16 +148,17 @@ class Builder:
     def seg(self, doc: Document, lang: str, ctx: str, zh: str, inline=None) -> Seg:
         md, ok = self.get(lang, ctx, zh)
         conv = inline or self.inline(doc, lang)
-        return Seg(conv(md) + (self.tn(doc, ctx, zh) if ok and lang == "en" else ""), "zh" if not ok else lang, not ok)
+        out = conv(md)
+        return Seg(self.tn(doc, ctx, zh, out) if ok and lang == "en" else out, "zh" if not ok else lang, not ok)
 
-    def tn(self, doc: Document, ctx: str, zh: str) -> str:
-        """Calls (TN1 …) for a segment's translator's notes, collected per document (English only)."""
+    def tn(self, doc: Document, ctx: str, zh: str, html_text: str) -> str:
+        """`html_text` with calls (TN1 …) for the segment's translator's notes, numbered per document."""
         notes = self._tn.setdefault(doc.id, [])
-        out = ""
+        calls = []
         for note in self.cat.notes(ctx, zh) if hasattr(self.cat, "notes") else []:
-            notes.append(note)
-            out += f'<sup class="tn-ref"><a href="#{doc.id}-tn-{len(notes)}">TN{len(notes)}</a></sup>'
-        return out
+            notes.append(note.text)
+            calls.append((note.anchor, f'<a href="#{doc.id}-tn-{len(notes)}">TN{len(notes)}</a>'))
+        return place_notes(html_text, calls, lambda a: H.escape(a, quote=False).replace('"', "&quot;")) if calls else html_text
 
     def inline(self, doc: Document, lang: str) -> Inline:
         fns = {fn.key: fn for fn in doc.footnotes}

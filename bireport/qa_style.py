@@ -9,9 +9,10 @@ Checks (all on the msgstr, with the msgid where the rule depends on the source):
 - quotes: straight quotes or apostrophes in running text (the house style is curly: “…”, ‘…’, ’),
   unbalanced curly double quotes;
 - dash: a hyphen between two country names (China-US) where the house style has an en dash,
-  unless the hyphenated form is the source's own English or a glossary name;
+  unless the hyphenated form is the source's own English or a glossary name; an unspaced em dash;
 - terms: a glossary term's `forbidden` renderings anywhere in the English;
-- manifest: the PO's document title and publisher equal the English in the manifest.
+- manifest: the PO's document title and publisher equal the English in the manifest;
+- tn: a translator's note placed after a phrase (`# TN after "…":`) whose phrase is not in the msgstr.
 
 Text copied from the source (references, the authors' own English) is exempt from the rules
 about wording; markup (link targets, citation tokens) is never checked.
@@ -103,6 +104,8 @@ def dashes(zh: str, en: str, allowed: list[str]) -> list[str]:
     text = _text(en)
     for name in allowed:
         text = text.replace(name, " ")
+    for m in re.finditer(r"[A-Za-z”’),;:]—[A-Za-z“‘]", text):
+        out.append(f"unspaced em dash in “{m.group(0)}” --> the house style spaces it: “{m.group(0)[0]} — {m.group(0)[-1]}”")
     for m in _DASH_PAIR.finditer(text):
         if m.group(0) in zh:
             continue   # the source's own English
@@ -164,6 +167,15 @@ def manifest_english(root: Path) -> dict[str, dict[str, str]]:
     return out
 
 
+def notes(e) -> list[tuple[str, str, str]]:
+    """A translator's note placed `after "phrase"` needs that phrase in the msgstr."""
+    from .i18n import translator_notes
+
+    return [("tn", "error", f"translator's note placed after “{n.anchor}”, which is not in the msgstr --> "
+                            "copy the phrase exactly from the msgstr, or drop `after \"…\"` to put the call at the end")
+            for n in translator_notes(e) if n.anchor and n.anchor not in e.msgstr]
+
+
 def check_manifest(e, doc_id: str, manifest: dict) -> list[tuple[str, str, str]]:
     """The PO's document title/publisher must equal the manifest's English (one title everywhere)."""
     ctx = e.msgctxt or ""
@@ -187,6 +199,6 @@ def findings(path: Path, po, terms, root: Path, make) -> list:
             continue
         comment = e.comment or ""
         exempt = "reference" in comment or "/ref" in e.msgctxt or "authors give their own English" in comment
-        for check, sev, msg in check_entry(e, terms, exempt) + check_manifest(e, doc_id, manifest):
+        for check, sev, msg in check_entry(e, terms, exempt) + notes(e) + check_manifest(e, doc_id, manifest):
             out.append(make(check, sev, str(path), e.linenum, e.msgctxt, msg))
     return out

@@ -15,7 +15,7 @@ from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .i18n import Catalog
+from .i18n import Catalog, place_notes
 from .model import Block, Document, Section
 
 LANGS = ("zh", "en")
@@ -52,8 +52,8 @@ UI = {
     "received": ("收稿日期", "Received"),
     "author_bio": ("作者简介", "About the authors"),
     "footnotes": ("注释", "Notes"),
-    "tn": ("译者注", "Translator's note"),
-    "tn_list": ("译者注", "Translator's notes"),
+    "tn": ("译者注", "Translator’s note"),
+    "tn_list": ("译者注", "Translator’s notes"),
     "references": ("参考文献", "References"),
     "sections": ("章节", "Sections"),
     "translation_credit": ("中文翻译", "Chinese translation"),
@@ -122,25 +122,24 @@ class Text:
         self.lang, self.cat, self.ref_page, self.stats = lang, cat, ref_page, stats
         self.notes: list[str] = []    # translator's notes called on this page, in order
 
-    def tn(self, ctx: str, zh: str) -> str:
-        """Superscript calls (TN1, TN2 …) for the translator's notes of a segment; English only."""
+    def tn(self, md: str, ctx: str, zh: str) -> str:
+        """`md` with calls (TN1, TN2 …) for the segment's translator's notes; English only."""
         if self.lang != "en":
-            return ""
-        out = ""
+            return md
+        calls = []
         for note in self.cat.notes(ctx, zh):
-            self.notes.append(note)
+            self.notes.append(note.text)
             k = len(self.notes)
-            out += (f'<sup class="tn-ref"><a href="#tn-{k}" title="{html.escape(ui("tn", "en", self.cat))}">'
-                    f'TN{k}</a></sup>')
-        return out
+            calls.append((note.anchor, f'<a href="#tn-{k}" title="{html.escape(ui("tn", "en", self.cat))}">TN{k}</a>'))
+        return place_notes(md, calls) if calls else md
 
     def notes_md(self) -> str:
         """The page's list of translator's notes (raw HTML: the note text is escaped data)."""
         if not self.notes:
             return ""
-        items = "".join(f'<li id="tn-{k}" value="{k}"><span class="tn-label">TN{k}</span> {html.escape(n, quote=False)}</li>\n'
+        items = "".join(f'<li id="tn-{k}"><span class="tn-label">TN{k}</span> {html.escape(n, quote=False)}</li>\n'
                         for k, n in enumerate(self.notes, 1))
-        return (f'<section class="tn-notes" lang="en" markdown="0">\n<h2 class="tn-title">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
+        return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
                 f'<ol class="tn-list">\n{items}</ol>\n</section>')
 
     def get(self, ctx: str, zh: str) -> tuple[str, bool]:
@@ -168,13 +167,13 @@ class Text:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
         if ok:
-            return md + self.tn(ctx, zh) + (f"\n{{: .{cls} }}" if cls else "")
+            return self.tn(md, ctx, zh) + (f"\n{{: .{cls} }}" if cls else "")
         return untranslated_block(md)
 
     def span(self, ctx: str, zh: str) -> str:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
-        return md + self.tn(ctx, zh) if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
+        return self.tn(md, ctx, zh) if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
 
 
 _ZH_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’·—]*")
@@ -234,7 +233,7 @@ def r_list_item(b: Block, t: Text, ctx) -> str:
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span> <em class="untranslated-marker">(not yet translated)</em>'
     else:
-        body += t.tn(b.id, b.text)
+        body = t.tn(body, b.id, b.text)
     if b.attrs.get("ordered"):
         return f"{b.attrs.get('number') or 1}. {body}"
     return f"- {body}"
@@ -281,7 +280,7 @@ def r_reference(b: Block, t: Text, ctx) -> str:
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span>'
     elif t.lang == "en":
-        body = mark_zh(body) + t.tn(b.id, b.text)
+        body = t.tn(mark_zh(body), b.id, b.text)
     return f"\\[{n}\\] {body}\n{{: #ref-{n} .reference }}"
 
 
