@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .errors import BuildError, Problem
 from . import safety
-from .i18n import Catalog
+from .i18n import Catalog, place_notes
 from .model import Block, Document, Section
 from .numerals import number_en
 from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
@@ -67,6 +67,27 @@ class Text:
 
     def __init__(self, lang: str, cat: Catalog, ref_page: str | None, stats: dict):
         self.lang, self.cat, self.ref_page, self.stats = lang, cat, ref_page, stats
+        self.notes: list[str] = []    # translator's notes called on this page, in order
+
+    def tn(self, md: str, ctx: str, zh: str) -> str:
+        """`md` with calls (TN1, TN2 …) for the segment's translator's notes; English only."""
+        if self.lang != "en":
+            return md
+        calls = []
+        for note in self.cat.notes(ctx, zh):
+            self.notes.append(note.text)
+            k = len(self.notes)
+            calls.append((note.anchor, f'<a href="#tn-{k}" title="{html.escape(ui("tn", "en", self.cat))}">TN{k}</a>'))
+        return place_notes(md, calls) if calls else md
+
+    def notes_md(self) -> str:
+        """The page's list of translator's notes (raw HTML: the note text is escaped data)."""
+        if not self.notes:
+            return ""
+        items = "".join(f'<li id="tn-{k}"><span class="tn-label">TN{k}</span> {html.escape(n, quote=False)}</li>\n'
+                        for k, n in enumerate(self.notes, 1))
+        return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
+                f'<ol class="tn-list">\n{items}</ol>\n</section>')
 
     def get(self, ctx: str, zh: str) -> tuple[str, bool]:
         """(markdown, is_translated)."""
@@ -97,13 +118,13 @@ class Text:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
         if ok:
-            return md + (f"\n{{: .{cls} }}" if cls else "")
+            return self.tn(md, ctx, zh) + (f"\n{{: .{cls} }}" if cls else "")
         return untranslated_block(md)
 
     def span(self, ctx: str, zh: str) -> str:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
-        return md if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
+        return self.tn(md, ctx, zh) if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
 
 
 _ZH_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’·—]*")
@@ -163,6 +184,8 @@ def r_list_item(b: Block, t: Text, ctx) -> str:
     body = t.inline(body)
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span> <em class="untranslated-marker">(not yet translated)</em>'
+    else:
+        body = t.tn(body, b.id, b.text)
     if b.attrs.get("ordered"):
         return f"{re.sub(r'[^0-9]', '', str(b.attrs.get('number') or '')) or 1}. {body}"
     return f"- {body}"
@@ -209,6 +232,8 @@ def r_reference(b: Block, t: Text, ctx) -> str:
     body = t.inline(body)
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span>'
+    elif t.lang == "en":
+        body = t.tn(body, b.id, b.text)
     n = re.sub(r"[^0-9A-Za-z-]", "", str(n))
     return f"\\[{n}\\] {body}\n{{: #ref-{n} .reference }}"
 
@@ -306,6 +331,10 @@ def _page_title(page: Page, t: Text, lang: str) -> str:
     return safety.text(f"{number} {title}".strip())
 
 
+def _join(*parts: str) -> str:
+    return "\n\n".join(p for p in parts if p)
+
+
 class Renderer:
     """Renders every page of every document for one view (zh | en | sbs)."""
 
@@ -379,7 +408,7 @@ class Renderer:
             else:
                 body = self.body(page, t, lang, url, base_level=1)
                 md = self.env.get_template("section.md.j2").render(
-                    **common, body=body, truncated=truncated, footnotes=self.footnotes(doc, t, body))
+                    **common, body=body, truncated=truncated, footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)))
             out[page.slug] = md
         return out
 
@@ -442,7 +471,7 @@ class Renderer:
             publisher=safety.text(strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0])),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
             body=body, truncated=truncated, original=original, report=report,
-            footnotes=self.footnotes(doc, t, body), pdfs=self.pdf_links(url, lang),
+            footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)), pdfs=self.pdf_links(url, lang),
             credit=t.span(f"{doc.id}/front/translation_credit", front["translation_credit"])
             if front.get("translation_credit") else "")
 
@@ -478,7 +507,7 @@ class Renderer:
         foot = self.footnotes(doc, tz, body_all)
         # a section page's first row already carries its heading; a document page needs the title
         return self.env.get_template("parallel.md.j2").render(
-            **common, rows=rows, footnotes=foot, page_heading=title if page.kind != "section" else "")
+            **common, rows=rows, footnotes=_join(te.notes_md(), foot), page_heading=title if page.kind != "section" else "")
 
     def home(self, docs: list[Document], lang: str) -> str:
         t = Text(lang, self.cat, None, self.stats)

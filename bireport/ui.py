@@ -10,6 +10,10 @@ from __future__ import annotations
 STRINGS: dict[str, tuple[str, str]] = {
     'home': ('首页',
         'Home'),
+    'tn': ('译者注',
+        'Translator’s note'),
+    'tn_list': ('译者注',
+        'Translator’s notes'),
     'documents': ('文献',
         'Documents'),
     'data': ('数据',
