@@ -18,6 +18,8 @@ class Term:
     """The agreed English; QA requires it in translations of segments containing `zh`."""
     note: str = ""
     """Why this English (source, official usage)."""
+    note_zh: str = ""
+    """The note in Chinese, for the Chinese glossary page."""
     variants: tuple[str, ...] = field(default_factory=tuple)
     """Other accepted English forms."""
     line: int = 0
@@ -66,7 +68,8 @@ def load_glossary(path: Path) -> list[Term]:
         variants = t.get("variants") or ()
         if isinstance(variants, str):
             variants = (variants,)
-        terms.append(Term(str(t["zh"]), str(t["en"]), t.get("note", "") or "", tuple(str(v) for v in variants), line or 0))
+        terms.append(Term(str(t["zh"]), str(t["en"]), t.get("note", "") or "", str(t.get("note_zh", "") or ""),
+                          tuple(str(v) for v in variants), line or 0))
     if problems:
         raise BuildError(problems)
     return terms

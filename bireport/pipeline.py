@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__
+from . import __version__, editorial
 from .atomic import write_atomic
 from .errors import BuildError, Problem
 from .glossary import load_glossary
@@ -294,6 +294,7 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     renderer = Renderer(paths.templates, cat, table_renderer, glossary)
     files = stage_render(renderer, docs, changed, cache)
     files.update(_data_pages(renderer, tables_by_id, cat))
+    files.update(editorial.pages(renderer, docs, tables_by_id, cat.get))   # the editor's report per document
     binary = {f"data/tables/{f.name}": f for f in sorted(paths.tables.glob("*")) if f.is_file()}
     binary.update({f"assets/charts/{f.name}": f for f in sorted((paths.build / "charts").glob("*"))
                    if f.suffix in (".json", ".svg") and not f.name.startswith(".")})
