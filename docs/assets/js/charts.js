@@ -152,6 +152,13 @@
         var host = drawn.host;
         el.innerHTML = "";
         el.appendChild(host);
+        /* paper gets the chart's print picture (the SVG drawn for a white page; print.css) */
+        var paper = document.createElement("div");
+        paper.className = "vl-print";
+        paper.setAttribute("aria-hidden", "true");
+        paper.innerHTML = fallback;
+        paper.querySelectorAll("img").forEach(function (img) { img.removeAttribute("loading"); img.alt = ""; });
+        el.appendChild(paper);
         if (el.dataset.description) host.setAttribute("aria-label", el.dataset.description);
         /* vega-embed's action menu button has no accessible name */
         host.querySelectorAll("details > summary").forEach(function (s) {

@@ -127,7 +127,15 @@
     setTimeout(function () { ro.disconnect(); }, 4000);
   }
 
+  /* print: external links whose text is already their address are not printed twice */
+  function shownLinks() {
+    document.querySelectorAll('article a[href^="http"]').forEach(function (a) {
+      if (a.textContent.trim().replace(/\/$/, "") === a.getAttribute("href").replace(/\/$/, "")) a.classList.add("href-shown");
+    });
+  }
+
   function run() {
+    shownLinks();
     language();
     update();
     holdTarget();
