@@ -7,6 +7,7 @@ lang="zh" — it never passes as English.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
