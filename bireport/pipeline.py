@@ -22,9 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__
+from . import __version__, editorial, fidelity
 from .atomic import write_atomic
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, unexpected
 from .glossary import load_glossary
 from .i18n import Catalog
 from .manifest import load_manifest
@@ -154,7 +154,8 @@ def stage_charts(ctx: Context, changed: set[str], pending: list | None = None):
     return renderer
 
 
-def stage_render(renderer: Renderer, docs, changed: set[str], cache: "PageCache") -> dict[str, str]:
+def stage_render(renderer: Renderer, docs, changed: set[str], cache: "PageCache",
+                 log_dir: Path = Path("build/log")) -> dict[str, str]:
     """All pages as {docs-relative path: markdown}; nothing is written yet. Pages of unchanged
     documents come from the cache; the site-wide pages (home, glossary) are always re-rendered."""
     files: dict[str, str] = {}
@@ -169,7 +170,13 @@ def stage_render(renderer: Renderer, docs, changed: set[str], cache: "PageCache"
         pages = {}
         for view in ("zh", "en", "sbs"):
             prefix = "zh/parallel" if view == "sbs" else view
-            for slug, md in renderer.document_pages(d, view).items():
+            try:
+                rendered = renderer.document_pages(d, view)
+            except BuildError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a bug met by this document: readable error + log
+                raise unexpected(exc, "render", d.id, d.meta.path, log_dir) from exc
+            for slug, md in rendered.items():
                 pages[f"{prefix}/{slug}.md"] = md
         cache.store(d.id, pages)
         files.update(pages)
@@ -273,7 +280,11 @@ def write_nav(paths: Paths, docs, cat) -> None:
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with renames (never a half-written target)."""
+    """Replace `target` by `staging` with renames (never a half-written target); the new tree is
+    made world-readable first (0644/0755, whatever the umask)."""
+    from .atomic import publish_tree
+
+    publish_tree(staging)
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)
@@ -333,12 +344,15 @@ def generate(root: Path, quiet: bool = False, force: bool = False, defer_svg: bo
         _log(quiet, f)
     res.timings["tables+charts"], t = time.perf_counter() - t, time.perf_counter()
     renderer = Renderer(paths.templates, cat, table_renderer, glossary)
-    files = stage_render(renderer, docs, changed, cache)
+    files = stage_render(renderer, docs, changed, cache, paths.build / "log")
     files.update(_data_pages(renderer, tables_by_id, cat, docs))
+    files.update(editorial.pages(renderer, docs, tables_by_id, cat.get))   # the editor's report per document
     binary = {f"data/tables/{f.name}": f for f in sorted(paths.tables.glob("*")) if f.is_file()}
     binary.update({f"assets/charts/{f.name}": f for f in sorted((paths.build / "charts").glob("*"))
                    if f.suffix in (".json", ".svg") and not f.name.startswith(".")})
     res.timings["render"], t = time.perf_counter() - t, time.perf_counter()
+    fidelity.check(docs, files)           # nothing lost: every source sentence is on a Chinese page
+    res.timings["fidelity"], t = time.perf_counter() - t, time.perf_counter()
     write_nav(paths, docs, cat)
     write_jieba_dict(paths.root, glossary)
     for name, text in sorted(table_files.items()):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import tables as T
+from . import safety, tables as T
+from .numerals import number_en
 from .ui import Words
 
 UNTRANSLATED = "[not yet translated]"
@@ -58,26 +59,16 @@ class LangView:
 
 
 def strip_md(text: str) -> str:
-    """Plain text of an inline-Markdown segment (titles, navigation, PDF metadata)."""
-    text = re.sub(r"\{\+\+(.*?)\+\+\}", r"\1", text)
-    text = re.sub(r"\[@[\d,\-–]+\]|\[\^\w+\]|\^(\d+)\^", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return text.replace("\\", "").replace("**", "").strip()
-
-
-_CN = "一二三四五六七八九十"
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+    """Plain text of an inline-Markdown segment (titles, navigation, PDF metadata); not escaped:
+    escape it where it enters a page. The one markup stripper (safety.plain)."""
+    return safety.plain(text)
 
 
 def section_number(number: str, lang: str) -> str:
-    """A printed section number in `lang`: 一 → I., （三） → (3); Arabic numbers unchanged."""
+    """A printed section number in `lang`: 一 → I., （三） → (3), 十二 → XII.; Arabic numbers unchanged."""
     if lang != "en" or not number or re.match(r"^\d", number):
         return number
-    inner = number.strip("()（）")
-    if inner and inner in _CN:
-        i = _CN.index(inner)
-        return f"({i + 1})" if number.startswith(("(", "（")) else _ROMAN[i] + "."
-    return number
+    return number_en(number)
 
 
 def toc_entries(doc, view: LangView) -> list[dict]:
