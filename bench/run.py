@@ -384,8 +384,8 @@ def write_results(R: dict) -> None:
     f = lambda x: f"{x:.2f} s" if x >= 0.1 else f"{x * 1000:.0f} ms"  # noqa: E731
     rows = [("cold full generation (fresh copy, new process; SVGs in 2 forked workers)", f(R["cold"])),
             ("cold full generation, SVGs rendered serially (BIREPORT_CHART_WORKERS=1)", f(R["cold_serial"])),
-            ("  stage ingest", f(R["stages"].get("ingest", 0))),
-            ("  stage tables+charts", f(R["stages"].get("tables+charts", 0))),
+            ("  stage gather (ingest, tables extracted and reconciled, catalog)", f(R["stages"].get("gather", 0))),
+            ("  stage charts", f(R["stages"].get("charts", 0))),
             ("  stage render", f(R["stages"].get("render", 0))),
             ("  stage write", f(R["stages"].get("write", 0))),
             ("re-generate, forced, caches warm", f(R["warm_force"])),
@@ -448,11 +448,11 @@ def write_results(R: dict) -> None:
             "after an edit, `generate()` re-ingests every document, re-extracts and re-validates every table and "
             "re-renders the site-wide pages; pages of unchanged documents come from the per-document page cache "
             "and charts from their content-hash cache. The PO/CSV edit figures measure exactly that.",
-            "- Cold generation is dominated by the chart stage (`tables+charts`): each of the 2 × tables SVGs is "
+            "- Cold generation is dominated by the chart stage (`charts`): each of the 2 × tables SVGs is "
             "rendered by vl-convert (Vega in Deno/V8) — hot functions of a cold run (cProfile, cumulative):\n",
             "```", R.get("profile_cold", ""), "```", "",
             f"- Cold generation / MkDocs floor = {R['cold'] / R['mkdocs_floor']:.2f} (both are new processes, "
-            f"imports included): the chart stage is {R['stages'].get('tables+charts', 0):.2f} s of "
+            f"imports included): the chart stage is {R['stages'].get('charts', 0):.2f} s of "
             f"{R['cold']:.2f} s; without chart rendering (forced re-generation with the chart cache warm) "
             f"generation takes {R['warm_force']:.2f} s = {R['warm_force'] / R['mkdocs_floor']:.2f} × the floor. "
             f"The 2 × tables SVGs render in two forked workers that start V8 while the specs are built "

@@ -298,7 +298,8 @@ def swap_in(staging: Path, target: Path) -> None:
 GENERATED_UNITS = ("zh", "en", "data/tables", "assets/charts", "downloads")
 
 
-def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path], blobs: dict[str, bytes] | None = None) -> int:
+def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path], blobs: dict[str, bytes] | None = None,
+               keep: tuple[str, ...] = ()) -> int:
     """Bring the generated parts of docs/ in line with `files` + `binary`: each changed file is
     replaced atomically, unchanged files keep their mtime (so `mkdocs serve --dirty` rebuilds only
     what changed), stale files are removed. Hand-written docs/ content is never touched.
@@ -313,7 +314,7 @@ def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path], blo
             continue
         write_atomic(target, data)
         written += 1
-    for unit in GENERATED_UNITS:
+    for unit in (u for u in GENERATED_UNITS if u not in keep):
         for f in sorted((paths.docs / unit).rglob("*")) if (paths.docs / unit).exists() else []:
             if f.is_file() and f.relative_to(paths.docs).as_posix() not in wanted:
                 f.unlink()
@@ -342,7 +343,7 @@ def generate(root: Path, quiet: bool = False, force: bool = False, defer_svg: bo
     table_renderer = stage_charts(ctx, changed, res.svg_pending)
     for f in res.findings:
         _log(quiet, f)
-    res.timings["tables+charts"], t = time.perf_counter() - t, time.perf_counter()
+    res.timings["charts"], t = time.perf_counter() - t, time.perf_counter()
     renderer = Renderer(paths.templates, cat, table_renderer, glossary)
     files = stage_render(renderer, docs, changed, cache, paths.build / "log")
     files.update(_data_pages(renderer, tables_by_id, cat, docs))
@@ -361,10 +362,11 @@ def generate(root: Path, quiet: bool = False, force: bool = False, defer_svg: bo
     binary.update({f"data/tables/{name}": paths.tables / name for name in table_files})
     from .tables import download_files
 
-    blobs = download_files(list(tables_by_id.values()), paths.tables, ctx.tr)
-    written = write_tree(files, paths, binary, blobs)
+    # deferred (build): the downloads are written while MkDocs runs, like the chart SVGs
+    blobs = {} if defer_svg else download_files(list(tables_by_id.values()), paths.tables, ctx.tr)
+    written = write_tree(files, paths, binary, blobs, keep=("downloads",) if defer_svg else ())
     cache.commit()
-    if not res.svg_pending:
+    if not defer_svg:
         stamp.write_text(input_hash(paths))   # after writing: generation itself may update mkdocs.yml (nav)
     res.timings["write"] = time.perf_counter() - t
     res.docs, res.stats, res.tables = docs, renderer.stats, tables_by_id
@@ -417,9 +419,11 @@ def build(root: Path, pdf: bool = True, strict: bool = False, quiet: bool = Fals
             target = paths.docs / "assets" / "charts" / sp.name
             write_atomic(target, sp.read_bytes())
             late[f"assets/charts/{sp.name}"] = target
-        if res.svg_pending:
-            (paths.build / "generate.hash").write_text(input_hash(paths))
         res.timings["svg"], t = time.perf_counter() - t, time.perf_counter()
+        if not res.skipped:
+            late.update(write_downloads(ctx))
+            (paths.build / "generate.hash").write_text(input_hash(paths))   # every generated file is written
+        res.timings["downloads"], t = time.perf_counter() - t, time.perf_counter()
         if pdf:
             from . import pdf as pdf_mod
 
@@ -446,6 +450,25 @@ def source_date_epoch(paths: Paths) -> str:
         parts = (m.date.split("-") + ["1", "1"])[:3]
         dates.append(dt.datetime(int(parts[0]), int(parts[1]), int(parts[2]), tzinfo=dt.timezone.utc))
     return str(int(max(dates).timestamp()))
+
+
+def write_downloads(ctx: Context) -> dict[str, Path]:
+    """docs/downloads/: the readers' CSVs, XLSX and data zip (only changed files are rewritten,
+    stale ones removed). Returns {site path: file}."""
+    from .tables import download_files
+
+    blobs = download_files(list(ctx.tables.values()), ctx.paths.tables, ctx.tr)
+    out = {}
+    for rel_path, data in sorted(blobs.items()):
+        target = ctx.paths.docs / rel_path
+        if not target.exists() or target.read_bytes() != data:
+            write_atomic(target, data)
+        out[rel_path] = target
+    folder = ctx.paths.docs / "downloads"
+    for f in sorted(folder.rglob("*")) if folder.exists() else []:
+        if f.is_file() and f.relative_to(ctx.paths.docs).as_posix() not in blobs:
+            f.unlink()
+    return out
 
 
 def start_mkdocs(paths: Paths, strict: bool = True) -> subprocess.Popen:

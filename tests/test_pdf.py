@@ -225,9 +225,28 @@ def test_tagged_with_metadata(built):
         assert re.search(r"^Title:\s+\S", info, re.M) and re.search(r"^Author:\s+\S", info, re.M), info
         meta = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout
         assert "pdfuaid:part" in meta and "<dc:title>" in meta, (view, meta[:500])
+        assert _catalog_lang(path) == ("en" if view == "en" else "zh-Hans"), view
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
         if view in ("en", "sbs"):
-            assert "LiberationSerif" in fonts and "LiberationSans" in fonts, fonts
+            assert "Liberation-Serif" in fonts and "Liberation-Sans" in fonts, fonts
+
+
+def _catalog_lang(path: Path) -> str | None:
+    """The document language (/Lang of the catalog, possibly inside a compressed object stream)."""
+    import zlib
+
+    data = path.read_bytes()
+    chunks = [data]
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            continue
+    for c in chunks:
+        m = re.search(rb"/Type\s*/Catalog.*?/Lang\s*\(([^)]*)\)|/Lang\s*\(([^)]*)\).*?/Type\s*/Catalog", c, re.S)
+        if m:
+            return (m.group(1) or m.group(2)).decode()
+    return None
 
 
 def _page_texts(path: Path) -> list[str]:
