@@ -438,11 +438,9 @@ def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
             stale.append((t, lang, jp, sp))
             if pending is None:
                 new_cache[name] = h
-            else:                                   # recorded when its SVG is written
+            else:                                   # spec + SVG made (and recorded) later
                 new_cache.pop(name, None)
-                text = _spec_text(t, lang, tr)
-                write_atomic(jp, text)
-                pending.append((name, h, sp, text))
+                pending.append((name, h, sp, (t, lang, jp, tr)))
     if pending is not None:
         write_atomic(cache_path, json.dumps(dict(sorted(new_cache.items())), indent=1) + "\n")
         return result
@@ -468,12 +466,18 @@ def _spec_text(t: T.Table, lang: str, tr: Tr) -> str:
 
 
 def render_pending(pending: list, out_dir: Path) -> list[Path]:
-    """Render the SVGs `build_charts(..., pending=[])` left out; record them in the cache."""
+    """Make the specs and SVGs `build_charts(..., pending=[])` left out; record them in the
+    cache. Returns the files written (.vl.json and .svg)."""
     out_dir = Path(out_dir)
     written = []
-    with _SvgRenderer(len(pending)) as renderer:
-        jobs = [(name, h, sp, renderer.submit(text)) for name, h, sp, text in pending]
-        for _name, _h, sp, svg in jobs:
+    with _SvgRenderer(len(pending)) as renderer:     # workers warm up while the specs are built
+        jobs = []
+        for name, h, sp, (t, lang, jp, tr) in pending:
+            text = _spec_text(t, lang, tr)
+            write_atomic(jp, text)
+            written.append(jp)
+            jobs.append((sp, renderer.submit(text)))
+        for sp, svg in jobs:
             write_atomic(sp, svg())
             written.append(sp)
     cache_path = out_dir / CACHE_FILE
@@ -481,7 +485,7 @@ def render_pending(pending: list, out_dir: Path) -> list[Path]:
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         cache = {}
-    cache.update({name: h for name, h, _sp, _text in pending})
+    cache.update({name: h for name, h, _sp, _job in pending})
     write_atomic(cache_path, json.dumps(dict(sorted(cache.items())), indent=1) + "\n")
     return written
 

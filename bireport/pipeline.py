@@ -415,10 +415,10 @@ def build(root: Path, pdf: bool = True, strict: bool = False, quiet: bool = Fals
             qa.print_summary(report, console)
         if strict and report.blocking():
             raise BuildError(report.blocking_problems())
-        for sp in charts_mod.render_pending(res.svg_pending, paths.build / "charts") if res.svg_pending else []:
-            target = paths.docs / "assets" / "charts" / sp.name
-            write_atomic(target, sp.read_bytes())
-            late[f"assets/charts/{sp.name}"] = target
+        for f in charts_mod.render_pending(res.svg_pending, paths.build / "charts") if res.svg_pending else []:
+            target = paths.docs / "assets" / "charts" / f.name
+            write_atomic(target, f.read_bytes())
+            late[f"assets/charts/{f.name}"] = target
         res.timings["svg"], t = time.perf_counter() - t, time.perf_counter()
         if not res.skipped:
             late.update(write_downloads(ctx))
