@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from .yamlpos import error_line
 from .errors import BuildError, Problem, unexpected
 from .model import Block, Document, Footnote, Reference, Section
 from .repairs import Context, load_corrections, load_patterns, repair
@@ -134,8 +135,7 @@ def _corrections(data_dir: Path, doc_id: str) -> dict:
     try:
         corr = load_corrections(data_dir, doc_id)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BuildError(Problem(str(path), mark.line + 1 if mark else None, f"invalid YAML: {exc}",
+        raise BuildError(Problem(str(path), error_line(exc), f"invalid YAML: {exc}",
                                  "fix the YAML syntax (quote values that contain `: ` or start with `{`/`[`)")) from exc
     except (AttributeError, TypeError) as exc:  # the top level is not a mapping
         raise BuildError(Problem(str(path), 1, "the corrections file must be a mapping with "

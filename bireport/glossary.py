@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from .yamlpos import error_line, item_lines
 from .errors import BuildError, Problem
 
 
@@ -29,13 +30,7 @@ class Term:
 
 def _item_lines(text: str) -> list[int]:
     """1-based line of each entry of `terms:` (for error messages)."""
-    try:
-        for k, v in yaml.compose(text).value:
-            if k.value == "terms" and isinstance(v, yaml.SequenceNode):
-                return [item.start_mark.line + 1 for item in v.value]
-    except (yaml.YAMLError, AttributeError, TypeError, ValueError):
-        pass
-    return [i for i, ln in enumerate(text.splitlines(), 1) if ln.lstrip().startswith("- zh:")]
+    return item_lines(text, "terms") or [i for i, ln in enumerate(text.splitlines(), 1) if ln.lstrip().startswith("- zh:")]
 
 
 def load_glossary(path: Path) -> list[Term]:
@@ -45,8 +40,7 @@ def load_glossary(path: Path) -> list[Term]:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BuildError(Problem(str(path), mark.line + 1 if mark else None, f"invalid YAML: {exc}",
+        raise BuildError(Problem(str(path), error_line(exc), f"invalid YAML: {exc}",
                                  "fix the YAML syntax")) from exc
     if not isinstance(data, dict) or not isinstance(data.get("terms") or [], list):
         raise BuildError(Problem(str(path), 1, "the glossary must be a mapping with a `terms:` list",

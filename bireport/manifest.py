@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .yamlpos import error_line, item_lines
 from .errors import BuildError, Problem
 
 FORMATS = ("markdown", "ocr", "plaintext", "html")
@@ -71,14 +72,8 @@ REQUIRED = ("id", "file", "format", "script", "title", "publisher", "date")
 
 def _entry_lines(text: str) -> list[int]:
     """Line numbers (1-based) of each entry of `documents:`, for error messages."""
-    try:
-        root = yaml.compose(text)
-        for k, v in root.value:
-            if k.value == "documents" and isinstance(v, yaml.SequenceNode):
-                return [item.start_mark.line + 1 for item in v.value]
-    except (yaml.YAMLError, AttributeError, TypeError, ValueError):
-        pass
-    return [i for i, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith("- id:")]
+    return item_lines(text, "documents") or \
+        [i for i, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith("- id:")]
 
 
 def load_manifest(sources_dir: Path) -> list[DocumentMeta]:
@@ -90,9 +85,7 @@ def load_manifest(sources_dir: Path) -> list[DocumentMeta]:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise BuildError(Problem(str(path), line + 1 if line is not None else None,
-                                 f"invalid YAML: {exc}", "fix the YAML syntax")) from exc
+        raise BuildError(Problem(str(path), error_line(exc), f"invalid YAML: {exc}", "fix the YAML syntax")) from exc
     if not isinstance(data, dict) or not isinstance(data.get("documents") or [], list):
         raise BuildError(Problem(str(path), 1, "the manifest must be a mapping with a `documents:` list",
                                  "start the file with `documents:` followed by one `- id: …` entry per document"))

@@ -293,6 +293,6 @@ def test_data_page(extracted):
     assert md.index("## 标题zhao-liu-decoupling-2025") < md.index("## 标题scio-whitepaper-2025")
     assert md.index("## 标题zhao-liu-decoupling-2025") < md.index("### 表1 ") and "文献: `" not in md
     assert 'href="../downloads/bireport-data.zip"' in md and 'href="../data/tables/datapackage.json"' in md
-    assert md.count("校验: 1 条提示") == 2 and "版权" in md
+    assert md.count("校验：1 条提示") == 2 and "版权" in md
     en = T.data_page_markdown(list(extracted.values()), "en", None, "", docs)
     assert "## Title scio-whitepaper-2025" in en and en.count("Check: passed") == 8

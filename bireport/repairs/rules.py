@@ -80,22 +80,12 @@ def _patterns_path(ctx) -> str:
 
 def _pattern_line(path: str, value: str) -> int | None:
     """1-based line of the YAML scalar `value` in the patterns file (for error messages)."""
-    import yaml
+    from ..yamlpos import scalar_line
 
     try:
-        stack = [yaml.compose(open(path, encoding="utf-8").read())]
-    except (OSError, yaml.YAMLError):
+        return scalar_line(open(path, encoding="utf-8").read(), value)
+    except OSError:
         return None
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.ScalarNode):
-            if node.value == value:
-                return node.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(v for _k, v in node.value)
-    return None
 
 
 def _regex(ctx, key, pattern):
@@ -785,15 +775,10 @@ def _bad_entry(entry, keys) -> str:
 
 def _correction_lines(path) -> dict:
     """(section, index) -> 1-based line of each entry of a corrections file (for error messages)."""
-    import yaml
+    from ..yamlpos import item_lines
 
-    out = {}
     try:
-        root = yaml.compose(open(path, encoding="utf-8").read())
-        for k, v in root.value:
-            if k.value in ("corrections", "headings") and isinstance(v, yaml.SequenceNode):
-                for i, item in enumerate(v.value):
-                    out[(k.value, i)] = item.start_mark.line + 1
-    except (OSError, yaml.YAMLError, AttributeError, TypeError, ValueError):
-        pass
-    return out
+        text = open(path, encoding="utf-8").read()
+    except OSError:
+        return {}
+    return {(key, i): line for key in ("corrections", "headings") for i, line in enumerate(item_lines(text, key))}

@@ -13,6 +13,7 @@ import re
 import yaml
 from markdown_it import MarkdownIt
 
+from ..yamlpos import error_line
 from ..errors import BuildError, Problem
 from .base import Item, escape_md, join_cjk
 from .htmlblock import parse_block
@@ -96,8 +97,8 @@ def front_matter(lines: list[str], path) -> tuple[Item | None, int]:
     try:
         data = yaml.safe_load("\n".join(lines[1:end]))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BuildError(Problem(str(path), (mark.line + 2) if mark else 2,
+        line = error_line(exc)
+        raise BuildError(Problem(str(path), line + 1 if line else 2,
                                  f"the YAML front matter (lines 1–{end + 1}) is not valid YAML: "
                                  f"{getattr(exc, 'problem', exc)}",
                                  "fix the header in a copy of the file (quote values that contain `: `) "

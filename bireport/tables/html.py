@@ -63,6 +63,7 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
     from .downloads import ALL_ZIP, DATAPACKAGE, download_paths, xlsx_path
 
     ui = Words("table_", tr)[lang]
+    colon = "：" if lang == "zh" else ": "
     docs = list(docs or [])
     order = {d.id: i for i, d in enumerate(docs)}
     out = [f"# {ui['data_title']}\n", ui["data_intro"] + "\n"]
@@ -83,7 +84,7 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
         out.append(f"## {_md(title)} {{#data-{doc_id}}}\n")
         if d is not None and d.meta.rights:
             rights = d.meta.rights if lang == "en" else ui["rights_note"]
-            out.append(f'<p class="data-rights">{_esc(ui["rights"])}: {_esc(rights)}</p>\n')
+            out.append(f'<p class="data-rights">{_esc(ui["rights"])}{colon}{_esc(rights)}</p>\n')
         for t in sorted(by_doc[doc_id], key=lambda t: int(t.schema.number) if t.schema.number.isdigit() else 0):
             s = t.schema
             found = shown_findings(t)
@@ -91,14 +92,14 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
             units = sep.join(unit_label(u, lang) for u in s.units)
             status = ui["ok"] if not found else ui["n_warn"].format(n=len(found))
             out.append(f"### {_md(ui['table'].format(n=s.number))} {_md(caption_text(t, lang, tr))} {{#data-{s.id}}}\n")
-            out.append(f"- {ui['unit']}: {_md(units)}")
+            out.append(f"- {ui['unit']}{colon}{_md(units)}")
             note = note_text(t, lang, tr)
             if note:
-                out.append(f"- {ui['source']}: {_md(note)}")
-            out.append(f"- {ui['status']}: {status}")
+                out.append(f"- {_md(note)}")        # the source note names itself (数据来源 …, Source: …)
+            out.append(f"- {ui['status']}{colon}{status}")
             paths = download_paths(s.id, lang)
             other = "en" if lang == "zh" else "zh"
-            out.append(f"- {ui['downloads']}: "
+            out.append(f"- {ui['downloads']}{colon}"
                        f'<a href="{rel}{paths["csv"]}" download>{ui["csv_" + lang]}</a> · '
                        f'<a href="{rel}{download_paths(s.id, other)["csv"]}" download>{ui["csv_" + other]}</a> · '
                        f'<a href="{rel}{xlsx_path(lang)}" download>XLSX</a>\n')

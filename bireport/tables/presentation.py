@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import BuildError
+from ..yamlpos import error_line, mapping_lines
 from .schema import PRESENTATION, TableSchema, _err
 
 
@@ -32,21 +33,12 @@ def _parse_presentation(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
     try:
         data = yaml.safe_load(text) or {}
-        root = yaml.compose(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BuildError(_err(path, mark.line + 1 if mark else None, f"invalid YAML: {exc}",
-                              "fix the YAML syntax")) from exc
+        raise BuildError(_err(path, error_line(exc), f"invalid YAML: {exc}", "fix the YAML syntax")) from exc
     if not isinstance(data, dict) or not isinstance(data.get("tables") or {}, dict):
         raise BuildError(_err(path, 1, "presentation.yaml must be a mapping with `labels:` and `tables:` mappings",
                               "see the comment at the top of data/tables/presentation.yaml"))
-    lines: dict[str, int] = {}
-    for k, v in getattr(root, "value", []) or []:
-        if k.value == "tables":
-            for tk, tv in v.value:
-                lines[tk.value] = tk.start_mark.line + 1
-                for ck, _cv in tv.value:
-                    lines[f"{tk.value}/{ck.value}"] = ck.start_mark.line + 1
+    lines = mapping_lines(text, "tables")
     data["_path"] = str(path)
     data["_lines"] = lines
     return data
