@@ -37,9 +37,13 @@ def running_headers(ctx, items):
                if n >= HEADER_MIN_REPEATS and k and _width(k) <= HEADER_MAX_WIDTH and not ends_sentence(k)
                and not PAGE_NUMBER.match(k) and last_at[k] - first_at[k] >= len(lines) // 3}
     numbers = [(k, int(m.group(1))) for k, it in enumerate(lines) for m in [PAGE_NUMBER.match(it.text)] if m]
-    rising = sum(1 for (_, a), (_, b) in zip(numbers, numbers[1:]) if b > a)
-    page_numbers = {k for k, _ in numbers} if len(numbers) >= HEADER_MIN_REPEATS and rising >= 0.8 * (len(numbers) - 1) \
-        else set()
+    # page numbers rise by small steps and are spread through the text (a column of years is neither)
+    steps = [b - a for (_, a), (_, b) in zip(numbers, numbers[1:])]
+    spread = numbers and numbers[-1][0] - numbers[0][0] >= len(lines) // 3
+    gaps = [kb - ka for (ka, _), (kb, _) in zip(numbers, numbers[1:])]
+    page_numbers = {k for k, _ in numbers} if (len(numbers) >= HEADER_MIN_REPEATS and spread
+                                               and sum(1 for d in steps if 0 < d <= 3) >= 0.8 * len(steps)
+                                               and min(gaps) >= 3) else set()
     if not headers and not page_numbers:
         return items
     drop = {id(it) for it in lines if _key(it.text) in headers} | {id(lines[k]) for k in page_numbers}
@@ -78,3 +82,32 @@ def text_front_matter(ctx, items):
         ctx.front.setdefault("lines", []).append(it.text)
         ctx.report.moved.append(f"line {it.line}: front line → metadata")
     return out[len(front):]
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def circled_footnotes(ctx, items):
+    """Circled-number notes of a plain text: a paragraph that starts with ①…⑩ and whose mark is
+    used earlier in the body is that mark's footnote; the marks in the body become footnote
+    references (`footnote_definitions` then moves the notes out of the body)."""
+    defs = {}
+    for k, it in enumerate(items):
+        m = re.match(rf"^([{CIRCLED}])\s*(\S.*)$", it.text) if it.kind in ("paragraph", "list_item") else None
+        if m:
+            defs.setdefault(m.group(1), k)
+    used = {mark for mark, k in defs.items()
+            if any(mark in it.text and not it.text.startswith(mark) for it in items[:k] if it.kind != "line")}
+    if not used:
+        return items
+    for k, it in enumerate(items):
+        if k in {defs[m] for m in used}:
+            mark = it.text[0]
+            it.kind, it.text = "paragraph", f"[^fn{CIRCLED.index(mark) + 1}]" + it.text[1:].lstrip()
+        elif it.kind in ("paragraph", "list_item", "heading", "subheadline"):
+            for mark in used:
+                if mark in it.text and k < defs[mark]:
+                    it.text = it.text.replace(mark, f"[^fn{CIRCLED.index(mark) + 1}]")
+    ctx.report.normalised.append(f"{len(used)} circled-number notes ({''.join(sorted(used))}) linked to their marks "
+                                 "in the text as footnotes")
+    return items

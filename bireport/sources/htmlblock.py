@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+
+SKIP = (CData, Declaration, Doctype, ProcessingInstruction)
 
 from .base import Item, escape_md, join_cjk
 
@@ -44,7 +46,7 @@ def _join(parts: list[str]) -> str:
 def _inline(node, dropped: list, line: int) -> str:
     out: list[str] = []
     for child in node.children:
-        if isinstance(child, Comment):
+        if isinstance(child, (Comment, *SKIP)):
             continue
         if isinstance(child, NavigableString):
             if str(child).strip():
@@ -91,10 +93,11 @@ def _walk(parent, base: int, items: list[Item], dropped: list, run: list) -> Non
     for el in parent.children:
         line = base + (el.sourceline or 1) - 1 if isinstance(el, Tag) and el.sourceline else last
         last = line
-        if isinstance(el, Comment):
+        if isinstance(el, (Comment, *SKIP)):
             flush()
             if str(el).strip():
-                dropped.append((line, "html-comment", str(el).strip()[:80]))
+                dropped.append((line, "html-comment" if isinstance(el, Comment) else "html-declaration",
+                                str(el).strip()[:80]))
             continue
         if isinstance(el, NavigableString):
             if str(el).strip():
@@ -112,7 +115,8 @@ def _walk(parent, base: int, items: list[Item], dropped: list, run: list) -> Non
             run.append(f"**{inner.strip()}**" if name in ("strong", "b") and inner.strip() else inner)
             continue
         if name == "br":
-            run.append("\n")
+            if run:
+                run.append("\n")
             continue
         flush()
         if name in DROP:
@@ -121,6 +125,17 @@ def _walk(parent, base: int, items: list[Item], dropped: list, run: list) -> Non
             dropped.append((line, "no-hotlink", "<img> (third-party hosted image)"))
         elif name == "hr":
             continue
+        elif name == "table":
+            rows = []
+            for tr in el.find_all("tr"):
+                cells = [_flat(_inline(td, dropped, line)) for td in tr.find_all(["td", "th"], recursive=False)]
+                if any(cells):
+                    rows.append((base + (tr.sourceline or 1) - 1 if tr.sourceline else line, cells))
+            cap = el.find("caption")
+            if cap is not None and _flat(_inline(cap, dropped, line)):
+                items.append(Item("paragraph", _flat(_inline(cap, dropped, line)), line))
+            if rows:
+                items.append(Item("pipe_table", "", line, {"rows": rows, "header_rows": 1, "source": "html"}))
         elif name == "figcaption":      # a caption outside its <figure>: it belongs to the figure before it
             caption = _flat(_inline(el, dropped, line))
             if items and items[-1].kind == "figure" and not items[-1].text:
@@ -176,4 +191,10 @@ def parse_block(html: str, line: int) -> list[Item]:
     items: list[Item] = []
     dropped: list = []
     _walk(BeautifulSoup(html, "html.parser"), line, items, dropped, [])
+    for it in items:
+        if it.kind == "paragraph":
+            it.attrs["hard_end"] = True      # an HTML paragraph ends where its element ends
+            bold = re.fullmatch(r"\*\*([^*]+)\*\*", it.text)
+            if bold and len(bold.group(1)) <= 40 and not re.search(r"[。！？!?；;]\s*$", bold.group(1)):
+                it.kind, it.text, it.attrs = "heading", bold.group(1).strip(), {"bold_heading": True}
     return items + [Item("dropped", "", ln, {"rule": rule, "text": what}) for ln, rule, what in dropped]

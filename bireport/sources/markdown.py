@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import tomllib
 
 import yaml
 from markdown_it import MarkdownIt
@@ -55,6 +56,10 @@ def inline_to_md(children) -> str:
                 link_text.append(escape_md(text))
             else:
                 out.append(escape_md(text))
+        elif t == "image":
+            alt = "".join(c.content for c in tok.children or [] if c.type == "text")
+            if alt.strip():
+                out.append(escape_md(alt))
         elif t in ("softbreak", "hardbreak"):
             out.append("\n")
         elif t == "strong_open" or t == "strong_close":
@@ -80,6 +85,14 @@ def flatten_breaks(text: str) -> str:
     return acc.strip()
 
 
+def _bold_heading(md: str) -> str:
+    """The text of a paragraph that is only one short bold phrase without a sentence end ('' otherwise)."""
+    m = re.fullmatch(r"\*\*([^*]+)\*\*", md.strip())
+    if not m or len(m.group(1)) > 40 or re.search(r"[。！？!?；;]\s*$", m.group(1)):
+        return ""
+    return m.group(1).strip()
+
+
 _ITEM_MARK = re.compile(r"^(?:[(（]\d{1,2}[)）]|\d{1,2}[.、．)]|[①-⑳])\s*")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
@@ -87,6 +100,16 @@ _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 
 def front_matter(lines: list[str], path) -> tuple[Item | None, int]:
     """A YAML header (`---` … `---` at the very top) -> a `meta` item and the number of lines it takes."""
+    if lines and lines[0].strip() == "+++":         # TOML front matter (Hugo)
+        end = next((k for k in range(1, len(lines)) if lines[k].strip() == "+++"), None)
+        if end is None:
+            return None, 0
+        try:
+            data = tomllib.loads("\n".join(lines[1:end]))
+        except tomllib.TOMLDecodeError as exc:
+            raise BuildError(Problem(str(path), 1, f"the TOML front matter (lines 1–{end + 1}) is not valid TOML: {exc}",
+                                     "fix the header in a copy of the file and add that copy instead")) from exc
+        return Item("meta", "", 1, {"fields": data, "end_line": end + 1}), end + 1
     if not lines or lines[0].strip() != "---":
         return None, 0
     end = next((k for k in range(1, len(lines)) if _FENCE.match(lines[k])), None)
@@ -107,7 +130,7 @@ def front_matter(lines: list[str], path) -> tuple[Item | None, int]:
     return Item("meta", "", 1, {"fields": data, "end_line": end + 1}), end + 1
 
 
-_DELIM = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_DELIM = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _SHORTCODE = re.compile(r"^\s*\{\{[<%].*[>%]\}\}\s*$")
 
 
@@ -144,7 +167,7 @@ def pipe_tables(lines: list[str]) -> list[Item]:
         head, j = lines[k], k + 1
         leading = lines[k].lstrip().startswith("|")
         while leading and not head.rstrip().endswith("|") and j < len(lines) and lines[j].strip() \
-                and not _DELIM.match(lines[j]):
+                and not _DELIM.match(lines[j]) and not lines[j].lstrip().startswith("|"):
             head += "\n" + lines[j]
             j += 1
         if j >= len(lines) or not _DELIM.match(lines[j]) or "|" not in lines[j]:
@@ -162,7 +185,8 @@ def pipe_tables(lines: list[str]) -> list[Item]:
                 and not lines[end - 1].rstrip().endswith("|")):
             start, row = end, lines[end]
             end += 1
-            while leading and not row.rstrip().endswith("|") and end < len(lines) and lines[end].strip():
+            while leading and not row.rstrip().endswith("|") and end < len(lines) and lines[end].strip() \
+                    and not lines[end].lstrip().startswith("|"):       # a cell continued on the next line
                 row += "\n" + lines[end]
                 end += 1
             rows.append((start + 1, _cells(row)))
@@ -235,6 +259,8 @@ def parse(text: str, meta) -> list[Item]:
                         items.append(Item("list_item", p[m.end():].strip(), line + k,
                                           {"list": list_counter, "ordered": False, "marker": m.group(0).strip()}))
                         items[-1].text = m.group(0).strip() + " " + items[-1].text
+                elif _bold_heading(flatten_breaks(md)):
+                    items.append(Item("heading", _bold_heading(flatten_breaks(md)), line, {"bold_heading": True}))
                 else:
                     items.append(Item("paragraph", flatten_breaks(md), line, {"lines": parts}))
             i += 3
@@ -248,6 +274,11 @@ def parse(text: str, meta) -> list[Item]:
             else:
                 items.append(Item("paragraph", escape_md(flatten_breaks(tok.content)), line))
         i += 1
+    # a paragraph that is one short bold phrase is a sub-heading one level below the deepest `#` heading
+    deepest = max((it.attrs.get("hashes", 0) for it in items if it.kind == "heading"), default=0)
+    for it in items:
+        if it.kind == "heading" and it.attrs.get("bold_heading"):
+            it.attrs["hashes"] = min(6, deepest + 1)
     # the pre-scanned items go where their lines are; the parser's items keep their own order
     merged = list(heapq.merge(items, sorted(pre, key=lambda it: it.line), key=lambda it: it.line))
     return _merge_rows(merged)
