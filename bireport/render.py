@@ -7,7 +7,6 @@ lang="zh" — it never passes as English.
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,70 +15,16 @@ from typing import Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .errors import BuildError, Problem
+from . import safety
 from .i18n import Catalog
 from .model import Block, Document, Section
 from .numerals import number_en
+from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
+from .view import section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
 
 _cn_number_en = number_en   # the old name, still imported by pdf.py
 
 LANGS = ("zh", "en")
-UI = {
-    # key: (zh, en) — the site's own strings; English also lives in data/i18n/en/ui.po
-    "home": ("首页", "Home"),
-    "documents": ("文献", "Documents"),
-    "data": ("数据", "Data"),
-    "glossary": ("术语表", "Glossary"),
-    "parallel": ("对照", "Side by side"),
-    "publisher": ("发布者/作者", "Publisher / author"),
-    "date": ("日期", "Date"),
-    "source_url": ("原文链接", "Original URL"),
-    "rights": ("版权说明", "Rights"),
-    "script": ("原文字体", "Original script"),
-    "format": ("来源格式", "Source format"),
-    "contents": ("目录", "Contents"),
-    "source_toc": ("原文目录", "The source's table of contents"),
-    "missing": ("原文缺此章节", "not in the source text"),
-    "truncated": ("原文到此为止：目录所列以下章节未见于原文正文。", "The source text ends here: the following chapters listed in its table of contents are not in the source."),
-    "editorial": ("编辑说明（修复报告）", "Editorial notes (repair report)"),
-    "joined": ("跨页/断行段落接合", "paragraphs rejoined across page breaks / line wraps"),
-    "moved": ("移位（页脚材料、表格）", "items moved (page-footer material, tables)"),
-    "dropped": ("删除（广告、样板文字、不安全 HTML）", "removed (spam, boilerplate, unsafe HTML)"),
-    "corrected": ("编者更正", "editorial corrections"),
-    "figure_no_data": ("原文只给出图题和数据来源，未包含图表数据，故此处不绘制图表。",
-                       "The source gives only this figure's caption and source, not its data, so no chart is drawn."),
-    "image_withheld": ("图片未转载（原图由第三方托管）。", "Image not reproduced (hosted by a third party)."),
-    "untranslated": ("尚未翻译", "Not yet translated"),
-    "original_script": ("原文（繁体）", "Original text (traditional script)"),
-    "abstract": ("摘要", "Abstract"),
-    "keywords": ("关键词", "Keywords"),
-    "clc": ("中图分类号", "CLC number"),
-    "received": ("收稿日期", "Received"),
-    "author_bio": ("作者简介", "About the authors"),
-    "footnotes": ("注释", "Notes"),
-    "references": ("参考文献", "References"),
-    "sections": ("章节", "Sections"),
-    "translation_credit": ("中文翻译", "Chinese translation"),
-    "original_en": ("英文原文", "English original"),
-    "report_title": ("中美经贸关系：双语资料汇编", "China–US Economic and Trade Relations: A Bilingual Source Reader"),
-    "report_intro": ("本站将五篇关于中美经贸关系的中文原始文献整理为可检索、可打印的中英双语报告：文本经规则化修复，表格转为数据并重绘图表，英文版由本项目自行翻译。",
-                     "This site turns five Chinese source documents on China–US economic and trade relations into a searchable, printable bilingual report: the texts are repaired by reproducible rules, tables become data with regenerated charts, and the English edition is this project's own translation."),
-    "pdf": ("PDF 下载", "PDF downloads"),
-    "pdf_zh": ("中文版", "Chinese edition"),
-    "pdf_en": ("英文版", "English edition"),
-    "pdf_sbs": ("中英对照版", "Side-by-side edition"),
-    "editor_inserted": ("编者补入", "inserted by the editor"),
-}
-
-
-def ui(key: str, lang: str, cat: Catalog | None = None) -> str:
-    zh, en = UI[key]
-    if lang == "zh":
-        return zh
-    if cat is not None:
-        got = cat.get(f"ui/{key}", zh)
-        if got:
-            return got
-    return en
 
 
 # ---------------------------------------------------------------- page model
@@ -134,14 +79,18 @@ class Text:
         return en, True
 
     def inline(self, text: str) -> str:
-        text = re.sub(r"\[@([\d,\-]+)\]", self._cite, text)
-        return mark_zh(text) if self.lang == "en" else text
+        """Inline Markdown of the model → page Markdown: text escaped, only our tokens are markup
+        (safety.inline_md is the boundary)."""
+        tokens = safety.Tokens(cite=self._cite, textfn=mark_zh if self.lang == "en" else None)
+        out = safety.inline_md(text, tokens)
+        if tokens.refused:
+            self.stats.setdefault("refused_links", []).extend(tokens.refused)
+        return out
 
-    def _cite(self, m) -> str:
-        nums = m.group(1)
-        first = re.split(r"[,\-]", nums)[0]
+    def _cite(self, nums: str) -> str:
+        first = re.split(r"[,\-–]", nums)[0]
         if self.ref_page is None:
-            return f"[{nums}]"
+            return f"\\[{nums}\\]"
         return f"<sup class=\"cite\">[\\[{nums}\\]]({self.ref_page}#ref-{first})</sup>"
 
     def para(self, ctx: str, zh: str, cls: str = "") -> str:
@@ -205,7 +154,8 @@ def r_paragraph(b: Block, t: Text, ctx) -> str:
 
 
 def md_inline_escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    """Plain text (a quotation of the source) for a page: shown as written, never markup."""
+    return safety.quote(text)
 
 
 def r_list_item(b: Block, t: Text, ctx) -> str:
@@ -214,7 +164,7 @@ def r_list_item(b: Block, t: Text, ctx) -> str:
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span> <em class="untranslated-marker">(not yet translated)</em>'
     if b.attrs.get("ordered"):
-        return f"{b.attrs.get('number') or 1}. {body}"
+        return f"{re.sub(r'[^0-9]', '', str(b.attrs.get('number') or '')) or 1}. {body}"
     return f"- {body}"
 
 
@@ -256,10 +206,10 @@ def r_subheadline(b: Block, t: Text, ctx) -> str:
 def r_reference(b: Block, t: Text, ctx) -> str:
     n = b.attrs["number"]
     body, ok = t.get(b.id, b.text)
+    body = t.inline(body)
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span>'
-    elif t.lang == "en":
-        body = mark_zh(body)
+    n = re.sub(r"[^0-9A-Za-z-]", "", str(n))
     return f"\\[{n}\\] {body}\n{{: #ref-{n} .reference }}"
 
 
@@ -296,7 +246,7 @@ def heading_md(s: Section, t: Text, base_level: int, doc_id: str) -> str:
     number = s.number
     if t.lang == "en" and number and not re.match(r"^\d", number):
         number = number_en(number)
-    text = f"{number} {title}".strip() if number else title
+    text = f"{safety.text(number)} {title}".strip() if number else title
     return f"{'#' * level} {text} {{ #{s.id} }}"
 
 
@@ -349,18 +299,11 @@ def alternates(view: str, slug: str) -> dict:
 def _page_title(page: Page, t: Text, lang: str) -> str:
     doc = page.doc
     if page.kind == "document":
-        return strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0])
+        return safety.text(strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0]))
     s = page.sections[0]
     title = strip_md(t.get(f"{doc.id}/{s.id}/title", s.title)[0]) if s.title else ""
     number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else number_en(s.number)
-    return f"{number} {title}".strip()
-
-
-def strip_md(text: str) -> str:
-    text = re.sub(r"\{\+\+(.*?)\+\+\}", r"\1", text)
-    text = re.sub(r"\[@[\d,\-]+\]|\[\^\w+\]|\^(\d+)\^", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return text.replace("\\", "").replace("**", "").strip()
+    return safety.text(f"{number} {title}".strip())
 
 
 class Renderer:
@@ -401,6 +344,7 @@ class Renderer:
         for fn in doc.footnotes:
             if f"[^{fn.key}]" in body:
                 md, ok = t.get(fn.id, fn.text)
+                md = t.inline(md).replace("\n", " ")
                 out.append(f"[^{fn.key}]: {md if ok else '<span lang=zh>' + md + '</span> (not yet translated)'}")
         return "\n\n".join(out)
 
@@ -410,7 +354,7 @@ class Renderer:
             if not e["present"]:
                 title = t.span(f"{doc.id}/toc/{i}", e["title"])
                 num = e["number"] if lang == "zh" else number_en(e["number"])
-                out.append(f"{num} {title}".strip())
+                out.append(f"{safety.text(num)} {title}".strip())
         return out
 
     # -- pages
@@ -452,14 +396,14 @@ class Renderer:
         for key in ("abstract", "keywords"):
             if front.get(key):
                 if lang == "en" and front.get(f"{key}_en") and not self.cat.get(f"{doc.id}/front/{key}", front[key]):
-                    val = front[f"{key}_en"]
+                    val = t.inline(front[f"{key}_en"])
                 else:
                     val = t.span(f"{doc.id}/front/{key}", front[key])
                 fields.append((ui(key, lang, self.cat), val))
         if front.get("clc"):
-            fields.append((ui("clc", lang), f"{front['clc']} · {front.get('doc_code', '')} · {front.get('article_no', '')}"))
+            fields.append((ui("clc", lang), safety.text(f"{front['clc']} · {front.get('doc_code', '')} · {front.get('article_no', '')}")))
         if front.get("received"):
-            fields.append((ui("received", lang), front["received"]))
+            fields.append((ui("received", lang), safety.text(front["received"])))
         if front.get("author_bio"):
             fields.append((ui("author_bio", lang), t.span(f"{doc.id}/front/author_bio", front["author_bio"])))
         toc = []
@@ -470,13 +414,13 @@ class Renderer:
                                                     + ("" if s is p.sections[0] else f"#{s.id}"))
         for i, e in enumerate(doc.toc, 1):
             num = e["number"] if lang == "zh" else number_en(e["number"])
-            toc.append({"level": e["level"], "present": e["present"], "number": num,
-                        "title": strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0]),
+            toc.append({"level": int(e["level"]), "present": e["present"], "number": safety.text(num),
+                        "title": safety.text(strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0])),
                         "href": present_slugs.get(strip_md(e["title"]))})
         section_links = [{"title": _page_title(p, t, lang), "href": frel(view_file(common["view"], page.slug), view_file(common["view"], p.slug))}
                          for p in pages[1:]] if not doc.toc else []
         body = self.body(page, t, lang, url, base_level=2)
-        original = [b.attrs["original"] for b in doc.blocks() if b.attrs.get("original")] if lang == "zh" else []
+        original = [safety.quote(b.attrs["original"]) for b in doc.blocks() if b.attrs.get("original")] if lang == "zh" else []
         report = []
         r = doc.report
         if r.joined:
@@ -487,12 +431,15 @@ class Renderer:
             report.append((ui("dropped", lang), [f"line {d['line']}: {d['rule']} — {d['reason']}" for d in r.dropped]))
         if r.corrected:
             report.append((ui("corrected", lang), r.corrected))
-        report = [(k, [it.replace("\n", " ").replace("*", "\\*") for it in v]) for k, v in report]
+        report = [(k, [safety.quote(it) for it in v]) for k, v in report]   # quotes source text: escaped
         if lang == "en":   # the report quotes the Chinese source
             report = [(k, [mark_zh(it) for it in v]) for k, v in report]
+        meta = {"url": safety.safe_url(doc.meta.url or "") or "", "date": safety.text(doc.meta.date or ""),
+                "rights": safety.text(doc.meta.rights or "")}
         return self.env.get_template("document.md.j2").render(
-            **{**common, "title": common["title"]}, meta=doc.meta, front=front,
-            publisher=strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0]),
+            **{**common, "title": common["title"]}, meta=meta,
+            front={"original_en_url": safety.safe_url(front.get("original_en_url") or "") or ""},
+            publisher=safety.text(strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0])),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
             body=body, truncated=truncated, original=original, report=report,
             footnotes=self.footnotes(doc, t, body), pdfs=self.pdf_links(url, lang),
@@ -505,14 +452,15 @@ class Renderer:
         ctx = {"table_renderer": self.table_renderer, "rel": rel(url, "")}
         rows = []
         if page.kind == "document":
-            rows.append({"heading": "", "anchor": "meta", "zh": doc.meta.title["zh"],
+            rows.append({"heading": "", "anchor": "meta", "zh": tz.span(f"{doc.id}/meta/title", doc.meta.title["zh"]),
                          "en": te.span(f"{doc.id}/meta/title", doc.meta.title["zh"])})
             for i, ln in enumerate(doc.front.get("lines", []), 1):
-                rows.append({"heading": "", "anchor": f"front-line{i}", "zh": ln, "en": te.span(f"{doc.id}/front/line{i}", ln)})
+                rows.append({"heading": "", "anchor": f"front-line{i}", "zh": tz.span(f"{doc.id}/front/line{i}", ln),
+                             "en": te.span(f"{doc.id}/front/line{i}", ln)})
             for key in ("abstract", "keywords"):
                 if doc.front.get(key):
                     rows.append({"heading": "", "anchor": f"front-{key}",
-                                 "zh": f"**{ui(key, 'zh')}：** {doc.front[key]}",
+                                 "zh": f"**{ui(key, 'zh')}：** {tz.span(f'{doc.id}/front/{key}', doc.front[key])}",
                                  "en": f"**{ui(key, 'en')}:** " + (te.span(f"{doc.id}/front/{key}", doc.front[key]))})
         for s in page.sections:
             if s.title or s.number:
@@ -538,10 +486,11 @@ class Renderer:
         me = view_file(lang, "index")
         items = []
         for d in docs:
-            items.append({"title": strip_md(t.get(f"{d.id}/meta/title", d.meta.title["zh"])[0]),
+            items.append({"title": safety.text(strip_md(t.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])),
                           "link": frel(me, view_file(lang, f"{d.id}/index")),
-                          "publisher": strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0]),
-                          "date": d.meta.date, "format": d.meta.format, "script": d.meta.script})
+                          "publisher": safety.text(strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0])),
+                          "date": safety.text(d.meta.date), "format": safety.text(d.meta.format),
+                          "script": safety.text(d.meta.script)})
         pdfs = self.pdf_links(url, lang)
         return self.env.get_template("home.md.j2").render(
             title=ui("report_title", lang, self.cat), description=ui("report_intro", lang, self.cat), no_search=False,
@@ -558,21 +507,19 @@ class Renderer:
         return f"{fm}\n{sw}\n\n{body}\n"
 
     def glossary_page(self, lang: str) -> str:
-        rows = "\n".join(f'| <span lang="zh">{g.zh}</span> | <span lang="en">{g.en}</span> | {mark_zh(g.note)} |'
-                         for g in self.glossary)
+        rows = "\n".join(f'| <span lang="zh">{safety.text(g.zh)}</span> | <span lang="en">{safety.text(g.en)}</span> '
+                         f'| {mark_zh(safety.text(g.note or ""))} |' for g in self.glossary)
         head = "| 中文 | English | 说明 |" if lang == "zh" else "| Chinese | English | Note |"
         return self.simple_page(lang, "glossary", ui("glossary", lang),
                                 f"# {ui('glossary', lang)}\n\n{head}\n|---|---|---|\n{rows}")
 
     def parallel_index(self, docs: list[Document]) -> str:
         """zh/parallel/index.md: the side-by-side editions of every document."""
-        t = Text("zh", self.cat, None, self.stats)
         te = Text("en", self.cat, None, self.stats)
         me = view_file("sbs", "index")
         lines = [f"# {ui('parallel', 'zh')} · {ui('parallel', 'en')}", ""]
         for d in docs:
-            zh = strip_md(d.meta.title["zh"])
-            en = strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])
+            zh = safety.text(strip_md(d.meta.title["zh"]))
+            en = safety.text(strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0]))
             lines.append(f"- [{zh}]({frel(me, view_file('sbs', d.id + '/index'))}) — <span lang=\"en\">{en}</span>")
-        del t
         return self.simple_page("sbs", "index", ui("parallel", "zh"), "\n".join(lines), no_search=True)

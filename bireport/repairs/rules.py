@@ -145,9 +145,13 @@ def report_sanitised(ctx, items):
     """Report what the HTML adapter removed (comments, unsafe tags, withheld images)."""
     out = []
     for it in items:
-        if it.kind == "dropped":
+        if it.kind == "dropped" and it.attrs.get("moved"):     # page metadata (title, byline)
+            ctx.front.setdefault(it.attrs["moved"], it.attrs.get("text", ""))
+            ctx.report.moved.append(f"line {it.line}: {it.attrs.get('text', '')[:80]!r} → metadata ({it.attrs['moved']})")
+        elif it.kind == "dropped":
             ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", "")[:80],
-                                       "rule": it.attrs.get("rule", "sanitised"), "reason": "not publishable HTML"})
+                                       "rule": it.attrs.get("rule", "sanitised"),
+                                       "reason": it.attrs.get("reason", "not publishable HTML")})
         else:
             if it.kind == "figure" and it.attrs.get("image_withheld"):
                 ctx.report.dropped.append({"line": it.line, "text": "<img> (third-party hosted image)",
