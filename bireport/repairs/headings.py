@@ -44,6 +44,7 @@ def heading_levels(ctx, items):
                 it.attrs["level"] = 2          # an unnumbered headline inside a numbered part
             continue
         title = plain(it.text).strip()
+        relative = False
         m = NUMBER_RE.match(title)
         if title in UNNUMBERED_L1:
             it.attrs.update(level=1, number="", slug=UNNUMBERED_L1[title])
@@ -67,7 +68,11 @@ def heading_levels(ctx, items):
         else:   # unnumbered: the shallowest heading level present is the top level
             depth = 1 + max(0, it.attrs.get("hashes", top) - top)
             it.attrs.update(level=2 if it.attrs.get("subheading") else min(depth, 3), number="")
-        if it.attrs.get("hashes") and it.attrs["level"] != max(1, it.attrs["hashes"] - 1):
+            relative = it.attrs["level"] != (2 if it.attrs.get("subheading") or it.attrs.get("hashes", 1) > 1 else 1)
+        if relative:
+            ctx.report.normalised.append(f"line {it.line}: unnumbered heading “{title[:20]}” is level {it.attrs['level']}: "
+                                         f"the shallowest heading level present ({'#' * top}) is the top level")
+        elif it.attrs.get("hashes") and it.attrs["level"] != max(1, it.attrs["hashes"] - 1):
             ctx.report.normalised.append(
                 f"line {it.line}: heading “{title[:20]}” is level {it.attrs['level']} by its numbering "
                 f"({'#' * it.attrs['hashes']} in the source)")

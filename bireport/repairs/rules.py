@@ -365,7 +365,8 @@ def rejoin_page_breaks(ctx, items):
     while i < len(items):
         it = items[i]
         moved: list[Item] = []
-        while it.kind == "paragraph" and not ends_sentence(it.text) and not it.attrs.get("hard_end"):
+        while it.kind == "paragraph" and not ends_sentence(it.text) and not it.attrs.get("hard_end") \
+                and not re.search(r"(\*\*|[）】])$", it.text.strip()):   # a closed bold phrase or bracket is complete
             j = i + 1
             while j < len(items) and items[j].kind in MOVABLE:
                 j += 1
