@@ -51,7 +51,7 @@ def pages_for(doc: Document) -> list[Page]:
     groups = doc.top_sections()
     if doc.meta.paging == "single":
         return [Page(doc, f"{doc.id}/index", [s for g in groups for s in g], "document")]
-    intro = [s for g in groups for s in g if s.id == "intro"]
+    intro = next((g for g in groups if g[0].id == "intro"), [])   # with the sub-sections under it
     pages = [Page(doc, f"{doc.id}/index", intro, "document")]
     for g in groups:
         if g[0].id == "intro":
