@@ -169,3 +169,11 @@ def test_page_numbers_need_spread_and_small_steps(tmp_path):
     items, ctx = run_fixture(spec, tmp_path)
     assert not [d for d in ctx.report.dropped if d["rule"] == "page-number"]
     assert [it.text for it in items if it.text.startswith("20")] == ["2019", "2020", "2021", "2022"]
+
+
+def test_pipes_and_shortcodes_inside_code_fences_are_code(tmp_path):
+    source = "前文。\n\n```\n| a | b |\n|---|---|\n| 1 | 2 |\n{{< video >}}\n```\n\n后文。\n"
+    items, ctx = run_fixture({"format": "markdown", "input": source}, tmp_path)
+    assert [it.kind for it in items] == ["paragraph", "paragraph", "paragraph"]
+    assert "| a | b |" in items[1].text and "video" in items[1].text
+    assert not ctx.report.dropped and not ctx.report.warnings

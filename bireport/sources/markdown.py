@@ -154,13 +154,27 @@ def _cell_md(cell: str) -> str:
     return flatten_breaks(inline_to_md(tokens[0].children if tokens else []))
 
 
+def _in_fences(lines: list[str]) -> set[int]:
+    """Indices of lines inside fenced code blocks (their pipes and braces are code, not tables)."""
+    inside, fence, out = False, "", set()
+    for k, ln in enumerate(lines):
+        m = re.match(r"^\s{0,3}(`{3,}|~{3,})", ln)
+        if m and (not inside or m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence)):
+            inside, fence = not inside, m.group(1)
+            out.add(k)
+        elif inside:
+            out.add(k)
+    return out
+
+
 def pipe_tables(lines: list[str]) -> list[Item]:
     """GitHub pipe tables: a header row, a delimiter row (`| --- | :-: |`), then rows. A row whose
     physical line does not end with `|` continues on the next line(s) (cells with hard breaks)."""
     out = []
+    code = _in_fences(lines)
     k = 0
     while k < len(lines):
-        if "|" not in lines[k] or k + 1 >= len(lines):
+        if "|" not in lines[k] or k + 1 >= len(lines) or k in code:
             k += 1
             continue
         # the header may itself be continued over several lines
@@ -210,8 +224,9 @@ def parse(text: str, meta) -> list[Item]:
         pre.append(tab)
         for n in range(tab.line - 1, tab.attrs["end_line"]):
             masked[n] = ""
+    code = _in_fences(masked)
     for n, ln in enumerate(masked):
-        if _SHORTCODE.match(ln):
+        if _SHORTCODE.match(ln) and n not in code:
             pre.append(Item("dropped", "", n + 1, {"rule": "shortcode", "text": ln.strip()[:80]}))
             masked[n] = ""
     tokens = _md.parse("\n".join(masked))
@@ -272,7 +287,7 @@ def parse(text: str, meta) -> list[Item]:
             if any("\t" in r for r in raw):
                 items.append(Item("rows", "", line, {"rows": [(tok.map[0] + 1 + k, r) for k, r in enumerate(raw)]}))
             else:
-                items.append(Item("paragraph", escape_md(flatten_breaks(tok.content)), line))
+                items.append(Item("paragraph", escape_md(flatten_breaks(tok.content)), line, {"hard_end": True}))
         i += 1
     # a paragraph that is one short bold phrase is a sub-heading one level below the deepest `#` heading
     deepest = max((it.attrs.get("hashes", 0) for it in items if it.kind == "heading"), default=0)
