@@ -193,7 +193,23 @@ def md_inline_escape(text: str) -> str:
     return safety.quote(text)
 
 
+def r_table_row(b: Block, t: Text, ctx) -> str:
+    """A row of a text table (cells joined by ｜ in one segment) as a Markdown table row."""
+    body, ok = t.get(b.id, b.text)
+    cols = int(b.attrs.get("cols") or 1)
+    cells = [t.inline(c.strip()).replace("|", "\\|") for c in body.split("｜")]
+    if len(cells) > cols:           # a translation with an extra ｜: the rest stays in the last cell
+        cells = cells[:cols - 1] + [" ".join(cells[cols - 1:])]
+    if not ok:
+        cells = [f'<span lang="zh" class="untranslated">{c}</span>' if c else c for c in cells]
+    cells += [""] * (cols - len(cells))
+    row = "| " + " | ".join(cells) + " |"
+    return row + ("\n|" + " --- |" * cols if b.attrs.get("table_head") else "")
+
+
 def r_list_item(b: Block, t: Text, ctx) -> str:
+    if b.attrs.get("table_row"):
+        return r_table_row(b, t, ctx)
     body, ok = t.get(b.id, b.text)
     body = t.inline(body)
     if not ok:

@@ -101,16 +101,16 @@ def pipe_tables(ctx, items):
             out.append(table)
             continue
         auto -= 1
-        rows = it.attrs["rows"]
+        rows = [(ln, cells) for ln, cells in it.attrs["rows"] if any(c.strip() for c in cells)]
         originals = dict(it.attrs.get("original_rows") or [])
         list_id = f"pipe{it.line}"
-        for ln, cells in rows:
-            text = "｜".join(c for c in cells if c.strip())
-            if text:
-                attrs = {"list": list_id, "ordered": False, "table_row": True}
-                if ln in originals:
-                    attrs["original"] = "｜".join(c for c in originals[ln] if c.strip())
-                out.append(Item("list_item", text, ln, attrs))
+        cols = max((len(cells) for _, cells in rows), default=0)
+        for k, (ln, cells) in enumerate(rows):
+            # one segment per row, cells joined by ｜ (pages show a table, other views a list of rows)
+            attrs = {"list": list_id, "ordered": False, "table_row": True, "cols": cols, "table_head": k == 0}
+            if ln in originals:
+                attrs["original"] = "｜".join(c.strip() for c in originals[ln])
+            out.append(Item("list_item", "｜".join(c.strip() for c in cells), ln, attrs))
         ctx.report.warnings.append(f"line {it.line}: pipe table ({len(rows)} rows) is not numeric data "
                                    f"the tables stage can chart ({why}); shown as a list of rows")
     return out
