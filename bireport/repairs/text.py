@@ -113,7 +113,9 @@ def reflow_ocr(ctx, items):
             prev_kind = "headline"
             continue
         width = max(_width(x.text) for x in g["lines"])
-        if prev_width and prev_kind != "headline" and abs(width - prev_width) > 0.25 * prev_width and len(g["lines"]) > 1:
+        # (a text whose paragraphs are set off by blank lines is not a page of newspaper columns)
+        if prev_width and prev_kind != "headline" and abs(width - prev_width) > 0.25 * prev_width and len(g["lines"]) > 1 \
+                and not blank_paras:
             article += 1
             out.append(Item("heading", "", first.line, {"hashes": 1, "article": article, "untitled": True}))
             ctx.report.warnings.append(f"line {first.line}: column width changes ({prev_width} → {width}): "
