@@ -177,3 +177,11 @@ def test_pipes_and_shortcodes_inside_code_fences_are_code(tmp_path):
     assert [it.kind for it in items] == ["paragraph", "paragraph", "paragraph"]
     assert "| a | b |" in items[1].text and "video" in items[1].text
     assert not ctx.report.dropped and not ctx.report.warnings
+
+
+def test_aligned_table_rows_keep_their_original_script(tmp_path):
+    items, _ctx = _fixture("aligned_table", tmp_path)
+    rows = [it for it in items if it.attrs.get("table_row")]
+    assert [it.attrs["original"] for it in rows] == ["｜到期量｜操作量", "逆回購（週一）｜1,200｜--", "（週二）｜500｜--",
+                                                     "淨回籠｜1,700"]
+    assert rows[0].attrs["table_head"] and rows[0].attrs["cols"] == 3

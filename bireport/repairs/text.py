@@ -10,7 +10,7 @@ import unicodedata
 from collections import Counter
 
 from ..numerals import CN_NUMBER
-from ..sources.base import CJK, CJK_RE, Item, join_cjk
+from ..sources.base import CJK, CJK_RE, Item, aligned_cells, aligned_runs, join_cjk
 from .headings import NUMBER_RE
 from .rules import _regex, ends_sentence, plain
 
@@ -165,6 +165,11 @@ def classify_plain_lines(ctx, items):
             out.append(it)
             continue
         text = it.text
+        cells = aligned_cells(text)
+        if cells:       # a row of a table laid out in columns (a run of them becomes a table)
+            out.append(Item("paragraph", text, it.line, {**it.attrs, "cells": cells}))
+            prev = "paragraph"
+            continue
         m = re.match(r"^(\d+)[.．、](?!\d)\s*(.+)$", text)
         if m:
             if prev != "list_item":
@@ -188,7 +193,7 @@ def classify_plain_lines(ctx, items):
             continue
         out.append(Item("paragraph", text, it.line, dict(it.attrs)))
         prev = "paragraph"
-    return out
+    return aligned_runs(out)
 
 
 def ocr_spaces(ctx, items):
@@ -269,7 +274,7 @@ def text_front_matter(ctx, items):
             break
         text = plain(it.text).strip()
         if (len(front) >= FRONT_MAX_LINES or _width(text) > 80 or re.search(r"[。！？；!?;]", text)
-                or re.search(r"[：:，,]$", text) or NUMBER_RE.match(text)):
+                or re.search(r"[：:，,]$", text) or NUMBER_RE.match(text) or aligned_cells(it.text)):
             break
         front.append(it)
     if not front or len(front) == len([it for it in out if it.kind == "line"]):

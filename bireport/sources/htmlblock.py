@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableSt
 
 SKIP = (CData, Declaration, Doctype, ProcessingInstruction)
 
-from .base import Item, escape_md, join_cjk
+from .base import Item, aligned_cells, aligned_runs, escape_md, join_cjk
 
 DROP = {"script": "script", "style": "style", "noscript": "script", "template": "template", "svg": "inline SVG",
         "math": "MathML", "iframe": "embedded frame", "embed": "embed", "object": "embed", "video": "embedded video",
@@ -182,7 +182,8 @@ def _walk(parent, base: int, items: list[Item], dropped: list, run: list) -> Non
         else:
             text = _flat(_inline(el, dropped, line))
             if text:
-                items.append(Item("paragraph", text, line))
+                cells = aligned_cells(el.get_text()) if name == "p" and "**" not in text else None
+                items.append(Item("paragraph", text, line, {"cells": [escape_md(c) for c in cells]} if cells else {}))
     flush()
 
 
@@ -197,4 +198,5 @@ def parse_block(html: str, line: int) -> list[Item]:
             bold = re.fullmatch(r"\*\*([^*]+)\*\*", it.text)
             if bold and len(bold.group(1)) <= 40 and not re.search(r"[。！？!?；;]\s*$", bold.group(1)):
                 it.kind, it.text, it.attrs = "heading", bold.group(1).strip(), {"bold_heading": True}
+    items = aligned_runs(items)        # rows of a table laid out with spaces in <p> elements
     return items + [Item("dropped", "", ln, {"rule": rule, "text": what}) for ln, rule, what in dropped]
