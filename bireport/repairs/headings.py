@@ -36,9 +36,11 @@ def heading_levels(ctx, items):
         if it.attrs.get("article"):
             it.attrs.update(level=1, number="")
             m = NUMBER_RE.match(plain(it.text).strip())
-            if m and (m.group("cn") or m.group("cnp")) and m.group("title"):   # a numbered headline keeps its number
-                it.attrs["number"] = m.group("cn") or f"({m.group('cnp')})"
-                it.text = m.group("title")
+            if m and (m.group("cn") or m.group("cnp") or m.group("chap")) and m.group("title"):
+                # a numbered headline keeps its number
+                it.attrs["number"] = m.group("cn") or (f"({m.group('cnp')})" if m.group("cnp") else
+                                                       f"第{m.group('chap')}{m.group('unit')}")
+                it.text = _unspace(m.group("title"))
                 numbered_articles = True
             elif numbered_articles and it.text:
                 it.attrs["level"] = 2          # an unnumbered headline inside a numbered part
