@@ -41,9 +41,10 @@ def metadata(ctx, items):
                                     f"({', '.join(fields)}) → metadata")
         elif it.kind == "dropped":
             rule = it.attrs.get("rule", "sanitised")
-            reason = {"no-hotlink": "images are never hot-linked", "shortcode": "site template code (embed), not text",
-                      "html-comment": "HTML comment: not text"}.get(rule, "not publishable HTML")
-            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", "")[:80], "rule": rule,
+            reason = it.attrs.get("reason") or {
+                "no-hotlink": "images are never hot-linked", "shortcode": "site template code (embed), not text",
+                "html-comment": "HTML comment: not text"}.get(rule, "not publishable HTML")
+            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", ""), "rule": rule,
                                        "reason": reason})
         else:
             out.append(it)
@@ -119,11 +120,25 @@ def pipe_tables(ctx, items):
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 
 
+_LINK_BOX = re.compile(r"\s*[^\[\]()（）。！？，,]{0,12}?[:：]?\s*\[[^\]]+\]\([^)]+\)\s*")
+_SOURCE_URL = re.compile(r"\s*[^\s:：]{1,10}[:：]\s*(https?://\S+)\s*")
+
+
 def link_bars(ctx, items):
     """A heading or paragraph made only of two or more links (and separators) is a navigation bar,
-    not text: dropped and reported."""
+    and one made only of a short label and one link is a link box ("相关链接：[…]"): not text, dropped
+    and reported. A label with a bare URL ("原文链接：https://…") is the source's address: metadata."""
     out = []
     for it in items:
+        url = _SOURCE_URL.fullmatch(it.text.replace("\\", "")) if it.kind == "paragraph" else None
+        if url:
+            ctx.front.setdefault("source_url", url.group(1))
+            ctx.report.moved.append(f"line {it.line}: source address line → metadata (source_url)")
+            continue
+        if it.kind in ("paragraph", "heading") and _LINK_BOX.fullmatch(it.text):
+            ctx.report.dropped.append({"line": it.line, "text": plain(it.text), "rule": "link-box",
+                                       "reason": "a label and a link (site navigation), not text"})
+            continue
         if it.kind in ("heading", "paragraph") and len(_LINK.findall(it.text)) >= 2 \
                 and not re.sub(r"[\s|｜·•/\\\-–—,，、]+", "", _LINK.sub("", it.text).replace("&nbsp;", "")):
             ctx.report.dropped.append({"line": it.line, "text": plain(it.text)[:80], "rule": "link-bar",

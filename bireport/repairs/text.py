@@ -20,6 +20,7 @@ PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?(\d{1,4})(?:\s*页)?[-—–\
 DATE_LINE = re.compile(rf"^[(（]?\s*(?:\d{{4}}|[{CN_NUMBER[1:-2]}〇○]{{4}})\s*年\s*[\d{CN_NUMBER[1:-2]}]{{1,3}}\s*月"
                        rf"(?:\s*[\d{CN_NUMBER[1:-2]}]{{1,3}}\s*日)?.{{0,6}}[)）]?$")
 FRONT_MAX_LINES = 8
+ASIDE = re.compile(r"^\s*[(（\[【][^()（）]*[)）\]】]\s*$")
 DATE_UNITS = "年月日時时點点分秒號号萬万億亿元個个倍%％"
 
 
@@ -75,19 +76,24 @@ def reflow_ocr(ctx, items):
                 continue
             at_start = False
         col = col_at(i)
-        if not para and it.attrs["indent"] < 2 and not punct.search(it.text) and _width(it.text) < 0.7 * col:
+        if para and blank_paras and it.attrs.get("blank_before") and not wrapped(i - 1):
+            para[-1].attrs["hard_end"] = True      # ended by a blank line: not a page break inside a sentence
+            close()
+        # (a line wholly in brackets is an aside — a stage direction, a note — not a headline)
+        if not para and it.attrs["indent"] < 2 and not punct.search(it.text) and _width(it.text) < 0.7 * col \
+                and not ASIDE.match(it.text):
             run = [it]
             while (i + len(run) < len(lines) and len(run) < 3 and not punct.search(lines[i + len(run)].text)
                    and lines[i + len(run)].attrs["indent"] < 2 and _width(lines[i + len(run)].text) < 0.7 * col):
                 run.append(lines[i + len(run)])
-            if i + len(run) < len(lines):
+            nxt = lines[i + len(run)] if i + len(run) < len(lines) else None
+            # a headline stands over running text: the line after it runs (nearly) to the column edge
+            if nxt is not None and (not blank_paras or _width(nxt.text) >= 0.7 * page_col or nxt.attrs["indent"] >= 2
+                                    or NUMBER_RE.match(plain(run[0].text))):
                 groups.append({"kind": "headline", "lines": run})
                 i += len(run)
                 continue
-        if para and blank_paras and it.attrs.get("blank_before") and not wrapped(i - 1):
-            para[-1].attrs["hard_end"] = True      # ended by a blank line: not a page break inside a sentence
-            close()
-        elif para and it.attrs["indent"] >= 2:
+        if para and it.attrs["indent"] >= 2:
             close()
         para.append(it)
         if ends_sentence(it.text) and _width(it.text) < col - 3:

@@ -64,6 +64,13 @@ def _inline(node, dropped: list, line: int) -> str:
         elif name in ("strong", "b"):
             inner = _inline(child, dropped, line).strip()
             out.append(f"**{inner}**" if inner else "")
+        elif name == "a":
+            inner = _flat(_inline(child, dropped, line))
+            href = (child.get("href") or "").strip()
+            if inner and re.match(r"https?://", href) and not re.search(r"[\s()]", href):
+                out.append(f"[{inner}]({href})")
+            else:
+                out.append(inner)
         else:
             out.append(_inline(child, dropped, line))
     return _join(out)

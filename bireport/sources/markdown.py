@@ -85,6 +85,29 @@ def flatten_breaks(text: str) -> str:
     return acc.strip()
 
 
+FOOTER_MAX_BLOCKS = 3
+FOOTER_MAX_CHARS = 200
+
+
+def _footer_after_rule(items: list[Item], rule_line: int) -> list[Item]:
+    """What follows the document's last thematic break (`---`) at its very end — at most a few short
+    blocks, one of them a link — is the site's footer (subscription appeal, archive links), not the
+    article: dropped and reported."""
+    if not rule_line:
+        return items
+    tail = [it for it in items if it.line > rule_line]
+    text = [it for it in tail if it.kind in ("paragraph", "heading", "list_item", "quote")]
+    if not text or len(text) != len(tail) or len(text) > FOOTER_MAX_BLOCKS \
+            or sum(len(it.text) for it in text) > FOOTER_MAX_CHARS + 400 \
+            or sum(len(re.sub(r"\]\([^)]*\)", "]", it.text)) for it in text) > FOOTER_MAX_CHARS \
+            or not any(re.search(r"\]\([^)]+\)", it.text) for it in text):
+        return items
+    keep = [it for it in items if it.line <= rule_line]
+    return keep + [Item("dropped", "", it.line, {"rule": "site-footer", "text": it.text,
+                                                "reason": "after the closing rule: the site's footer"})
+                   for it in tail]
+
+
 def _bold_heading(md: str) -> str:
     """The text of a paragraph that is only one short bold phrase without a sentence end ('' otherwise)."""
     m = re.fullmatch(r"\*\*([^*]+)\*\*", md.strip())
@@ -231,6 +254,7 @@ def parse(text: str, meta) -> list[Item]:
             masked[n] = ""
     tokens = _md.parse("\n".join(masked))
     items: list[Item] = []
+    last_rule = 0
     list_stack: list[dict] = []
     list_counter = 0
     i = 0
@@ -282,6 +306,8 @@ def parse(text: str, meta) -> list[Item]:
             continue
         elif tok.type == "html_block":
             items.extend(parse_block(tok.content, line))
+        elif tok.type == "hr" and tok.level == 0:
+            last_rule = line
         elif tok.type in ("code_block", "fence"):
             raw = lines[tok.map[0]:tok.map[1]]
             if any("\t" in r for r in raw):
@@ -289,6 +315,7 @@ def parse(text: str, meta) -> list[Item]:
             else:
                 items.append(Item("paragraph", escape_md(flatten_breaks(tok.content)), line, {"hard_end": True}))
         i += 1
+    items = _footer_after_rule(items, last_rule)
     # a paragraph that is one short bold phrase is a sub-heading one level below the deepest `#` heading
     deepest = max((it.attrs.get("hashes", 0) for it in items if it.kind == "heading"), default=0)
     for it in items:
