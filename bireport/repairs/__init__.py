@@ -44,7 +44,6 @@ RULES: list[tuple[str, Callable, tuple | None]] = [
     ("reflow_ocr", text.reflow_ocr, ("ocr",)),
     ("classify_plain_lines", text.classify_plain_lines, ("plaintext",)),
     ("ocr_spaces", text.ocr_spaces, ("ocr",)),
-    ("circled_footnotes", text.circled_footnotes, ("plaintext", "ocr")),
     ("fullwidth_punctuation", rules.fullwidth_punctuation, None),
     ("unescape_urls", rules.unescape_urls, None),
     ("front_matter", rules.front_matter, None),

@@ -2,7 +2,7 @@
 lines into paragraphs, headlines, datelines and bylines; line classification of plain text; running
 page headers and page numbers (found by repetition, never by wording) removed and reported; the
 title, date, issuer and speaker lines at the top recognised as front matter (not a chapter); stray
-spaces; circled-number notes."""
+spaces."""
 from __future__ import annotations
 
 import re
@@ -293,32 +293,3 @@ def text_front_matter(ctx, items):
         ctx.front.setdefault("lines", []).append(it.text)
         ctx.report.moved.append(f"line {it.line}: front line → metadata")
     return out[len(front):]
-
-
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
-
-
-def circled_footnotes(ctx, items):
-    """Circled-number notes of a plain text: a paragraph that starts with ①…⑩ and whose mark is
-    used earlier in the body is that mark's footnote; the marks in the body become footnote
-    references (`footnote_definitions` then moves the notes out of the body)."""
-    defs = {}
-    for k, it in enumerate(items):
-        m = re.match(rf"^([{CIRCLED}])\s*(\S.*)$", it.text) if it.kind in ("paragraph", "list_item") else None
-        if m:
-            defs.setdefault(m.group(1), k)
-    used = {mark for mark, k in defs.items()
-            if any(mark in it.text and not it.text.startswith(mark) for it in items[:k] if it.kind != "line")}
-    if not used:
-        return items
-    for k, it in enumerate(items):
-        if k in {defs[m] for m in used}:
-            mark = it.text[0]
-            it.kind, it.text = "paragraph", f"[^fn{CIRCLED.index(mark) + 1}]" + it.text[1:].lstrip()
-        elif it.kind in ("paragraph", "list_item", "heading", "subheadline"):
-            for mark in used:
-                if mark in it.text and k < defs[mark]:
-                    it.text = it.text.replace(mark, f"[^fn{CIRCLED.index(mark) + 1}]")
-    ctx.report.normalised.append(f"{len(used)} circled-number notes ({''.join(sorted(used))}) linked to their marks "
-                                 "in the text as footnotes")
-    return items
