@@ -185,3 +185,14 @@ def test_aligned_table_rows_keep_their_original_script(tmp_path):
     assert [it.attrs["original"] for it in rows] == ["｜到期量｜操作量", "逆回購（週一）｜1,200｜--", "（週二）｜500｜--",
                                                      "淨回籠｜1,700"]
     assert rows[0].attrs["table_head"] and rows[0].attrs["cols"] == 3
+
+
+def test_running_header_with_its_page_number_and_page_x_of_y(tmp_path):
+    body = "".join(f"第{n}段正文，内容很长很长很长很长很长很长很长很长很长很长很长很长。\n" for n in range(8))
+    pages = "".join(f"某某报告 {p}\n{body}第 {p} 页 / 共 9 页\n" for p in range(1, 5))
+    items, ctx = run_fixture({"format": "plaintext", "input": "正文开始。\n" + pages}, tmp_path)
+    rules = {d["rule"]: d for d in ctx.report.dropped}
+    assert rules["running-header"]["text"] == "某某报告" and "repeated 4 times" in rules["running-header"]["reason"]
+    assert rules["page-number"]["text"].startswith("第 1 页")
+    assert not [it for it in items if "某某报告" in it.text or "页" in it.text]
+    assert len([it for it in items if it.kind == "paragraph"]) == 1 + 8 * 4

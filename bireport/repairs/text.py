@@ -16,7 +16,8 @@ from .rules import _regex, ends_sentence, plain
 
 HEADER_MIN_REPEATS = 3        # a short line seen this often through the text is a running header
 HEADER_MAX_WIDTH = 60
-PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?(\d{1,4})(?:\s*页)?[-—–\s]*$")
+PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*|[Pp]age\s*)?(\d{1,4})(?:\s*[页頁])?(?:\s*(?:/\s*共|/|of|共)\s*\d{1,4}\s*[页頁]?)?[-—–\s]*$")
+EDGE_NUMBER = re.compile(r"^\d{1,4}(?=\D)|(?<=\D)\d{1,4}$")   # a page number printed in the header line
 DATE_LINE = re.compile(rf"^[(（]?\s*(?:\d{{4}}|[{CN_NUMBER[1:-2]}〇○]{{4}})\s*年\s*[\d{CN_NUMBER[1:-2]}]{{1,3}}\s*月"
                        rf"(?:\s*[\d{CN_NUMBER[1:-2]}]{{1,3}}\s*日)?.{{0,6}}[)）]?$")
 FRONT_MAX_LINES = 8
@@ -229,7 +230,10 @@ def ocr_spaces(ctx, items):
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\s+", "", plain(text))
+    """A line as compared for repetition: no spaces, no page number at either end."""
+    key = re.sub(r"\s+", "", plain(text))
+    stripped = EDGE_NUMBER.sub("", key) if re.match(r"^\d{1,4}\s", text.strip()) or re.search(r"\s\d{1,4}$", text.strip()) else key
+    return stripped or key
 
 
 def running_headers(ctx, items):
