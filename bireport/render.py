@@ -52,7 +52,7 @@ def pages_for(doc: Document) -> list[Page]:
     groups = doc.top_sections()
     if doc.meta.paging == "single":
         return [Page(doc, f"{doc.id}/index", [s for g in groups for s in g], "document")]
-    intro = [s for g in groups for s in g if s.id == "intro"]
+    intro = next((g for g in groups if g[0].id == "intro"), [])   # with the sub-sections under it
     pages = [Page(doc, f"{doc.id}/index", intro, "document")]
     for g in groups:
         if g[0].id == "intro":
@@ -193,7 +193,23 @@ def md_inline_escape(text: str) -> str:
     return safety.quote(text)
 
 
+def r_table_row(b: Block, t: Text, ctx) -> str:
+    """A row of a text table (cells joined by ｜ in one segment) as a Markdown table row."""
+    body, ok = t.get(b.id, b.text)
+    cols = int(b.attrs.get("cols") or 1)
+    cells = [t.inline(c.strip()).replace("|", "\\|") for c in body.split("｜")]
+    if len(cells) > cols:           # a translation with an extra ｜: the rest stays in the last cell
+        cells = cells[:cols - 1] + [" ".join(cells[cols - 1:])]
+    if not ok:
+        cells = [f'<span lang="zh" class="untranslated">{c}</span>' if c else c for c in cells]
+    cells += [""] * (cols - len(cells))
+    row = "| " + " | ".join(cells) + " |"
+    return row + ("\n|" + " --- |" * cols if b.attrs.get("table_head") else "")
+
+
 def r_list_item(b: Block, t: Text, ctx) -> str:
+    if b.attrs.get("table_row"):
+        return r_table_row(b, t, ctx)
     body, ok = t.get(b.id, b.text)
     body = t.inline(body)
     if not ok:
