@@ -525,7 +525,7 @@ def rejoin_page_breaks(ctx, items):
     while i < len(items):
         it = items[i]
         moved: list[Item] = []
-        while it.kind == "paragraph" and not ends_sentence(it.text):
+        while it.kind == "paragraph" and not ends_sentence(it.text) and not it.attrs.get("whole"):
             j = i + 1
             while j < len(items) and items[j].kind in MOVABLE:
                 j += 1

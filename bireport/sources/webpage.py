@@ -228,9 +228,10 @@ class Walker:
             plain = norm(para.replace("\x02", "").replace("\x03", ""))
             if "\x02" in para and not outside and len(plain) <= 40 and "。" not in plain \
                     and not re.search(r"[，,；：:！？!?]$", plain):
-                self.items.append(Item("heading", text, self.line(anchor), {"hashes": 2, "subheading": True}))
+                self.items.append(Item("heading", text, self.line(anchor), {"hashes": 3, "subheading": True}))
             else:
-                self.items.append(Item("paragraph", text, self.line(anchor)))
+                # the markup ends the paragraph: never "rejoined" across a page break
+                self.items.append(Item("paragraph", text, self.line(anchor), {"whole": True}))
 
     def figure(self, el: Tag) -> None:
         cap_el = el.find("figcaption") if el.name == "figure" else None
@@ -251,12 +252,12 @@ class Walker:
             return
         cap = el.find("caption")
         if cap is not None and _text(cap):
-            self.items.append(Item("paragraph", _clean(inline(cap.children, self.report)), self.line(cap)))
+            self.items.append(Item("paragraph", _clean(inline(cap.children, self.report)), self.line(cap), {"whole": True}))
         for tr in rows:
             cells = [_clean(inline(c.children, self.report)) for c in tr.find_all(["td", "th"])]
             cells = [c for c in cells if c]
             if cells:
-                self.items.append(Item("paragraph", "　".join(cells), self.line(tr), {"table_row": True}))
+                self.items.append(Item("paragraph", "　".join(cells), self.line(tr), {"table_row": True, "whole": True}))
 
     def handle(self, el: Tag) -> None:
         name = el.name
@@ -356,6 +357,33 @@ def page_blocks(soup: BeautifulSoup, lines: dict) -> list[tuple[int, str]]:
     return out
 
 
+_CAPTION = re.compile(r"^[（(]?(?:图|圖|图注|圖注|图为|圖為|图片|圖片|摄影|攝影|资料图|資料圖)\s*[：:为為\d]?")
+
+
+def attach_captions(items: list[Item]) -> list[Item]:
+    """An image followed by a short line (no sentence inside, or one that says 图/图注/图为 …) is a
+    figure and its caption: the line becomes the caption, an alt text the credit."""
+    out: list[Item] = []
+    i = 0
+    while i < len(items):
+        it = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if it.kind == "figure" and nxt is not None and nxt.kind == "paragraph":
+            t = norm(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", nxt.text))
+            short = len(t) <= 40 and "。" not in t[:-1]
+            if _CAPTION.match(t) or (short and not it.text):
+                if it.text and re.search(r"credit|photo|©|摄|攝|来源|來源|供图|供圖", it.text, re.I):
+                    it.attrs["credit"] = it.text        # an alt text naming the photographer
+                it.text = nxt.text
+                it.attrs["caption_line"] = nxt.line
+                out.append(it)
+                i += 2
+                continue
+        out.append(it)
+        i += 1
+    return out
+
+
 def parse_page(text: str, meta, full: bool) -> list[Item]:
     soup, lines, removed = _prepare(text)
     dropped: list[tuple[int, str, str]] = list(removed)
@@ -364,7 +392,7 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
     drop_teasers(article, dropped, lines)
     w = Walker(lines)
     w.block_children(article)
-    items = _links_and_metadata(w.items, meta, dropped)
+    items = _links_and_metadata(attach_captions(w.items), meta, dropped)
     kept_all = "".join(norm(it.text or it.attrs.get("text", "")) for it in items) + \
         "".join(norm(t) for _, _, t in dropped if t)
     title = norm(str((getattr(meta, "title", None) or {}).get("zh", ""))) if isinstance(getattr(meta, "title", None), dict) else ""
@@ -425,7 +453,7 @@ def _links_and_metadata(items: list[Item], meta, dropped: list) -> list[Item]:
             final.append(Item("dropped", "", it.line, {"rule": "byline", "text": plain_text, "moved": "byline",
                                                        "reason": "byline/source line: page metadata"}))
             continue
-        if title and norm(plain_text) == title and (it.kind == "heading" or k < 3):
+        if title and norm(plain_text) == title and (it.kind == "heading" or (k < 3 and it.kind == "paragraph")):
             final.append(Item("dropped", "", it.line, {"rule": "title", "text": plain_text, "moved": "title",
                                                        "reason": "the page title: it is the document title in the manifest"}))
             continue
