@@ -124,6 +124,8 @@ def test_build_with_all_seven_added(added):
         assert sentence in page, doc_id
         en = (root / "docs" / "en" / doc_id / "index.md").read_text(encoding="utf-8")
         assert PAGES_BY_ID[doc_id][2].split("：")[0] in en     # untranslated title shown, marked
+    qq = (root / "docs" / "zh" / "qq-data-industry-crackdown" / "index.md").read_text(encoding="utf-8")
+    assert "第三方数据行业的整顿仍将持续。" in qq and "返回腾讯网首页" not in qq.split("??? info")[0]
 
 
 PAGES_BY_ID = {v[0]: v for v in PAGES.values()}
