@@ -206,3 +206,19 @@ def test_add_errors_name_the_file(project, capsys, setup, args, expect):
     assert rc == 1 and expect in err and "Traceback" not in err
     assert ("input.html" if setup is not None else "nowhere.html") in err
     assert (project / "data" / "sources" / "manifest.yaml").read_bytes() == before
+
+
+def test_gbk_page_whose_meta_charset_says_utf8(project, capsys):
+    page = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>港口吞吐量创新高_某某新闻网</title>"
+            "<meta property=\"article:published_time\" content=\"2025-10-20T08:00:00+08:00\"></head><body>"
+            "<div class=\"nav\"><a href=\"/\">首页</a></div><div class=\"article\"><h1>港口吞吐量创新高</h1>"
+            + "<p>今年前三季度，全省港口完成货物吞吐量十二亿吨，同比增长百分之五，集装箱运输增长最快。</p>" * 3
+            + "</div></body></html>")
+    src = project.parent / "port-gbk.html"
+    src.write_bytes(page.encode("gbk"))
+    assert main(["add", str(src)], project) == 0
+    out = capsys.readouterr().out
+    assert "declares charset=utf-8" in out and "trusting the bytes" in out
+    e = entries(project)["port-gbk"]
+    assert (e["encoding"], e["title"]["zh"], e["date"]) == ("gb18030", "港口吞吐量创新高", "2025-10-20")
+    assert (project / "data" / "sources" / "port-gbk.html").read_bytes() == page.encode("gbk")
