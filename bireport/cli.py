@@ -53,13 +53,24 @@ def main(argv, root: Path) -> int:
     try:
         return COMMANDS[args.cmd](args, root)
     except BuildError as exc:
-        for p in exc.problems:
-            console.print(f"[bold red]{p.path}{':' + str(p.line) if p.line else ''}: {p.severity}:[/] {p.message}",
-                          highlight=False, markup=True)
-            if p.fix:
-                console.print(f"  --> {p.fix}", highlight=False, markup=False)
-        console.print(f"[red]{len(exc.problems)} problem(s); nothing was overwritten.[/]")
-        return 1
+        return _print_problems(exc)
+    except Exception as exc:  # noqa: BLE001 - never a traceback on the user's terminal
+        from .errors import unexpected
+
+        return _print_problems(unexpected(exc, args.cmd, "", "build.py " + " ".join(argv),
+                                          Path(root) / "build" / "log", line=0))
+
+
+def _print_problems(exc: BuildError) -> int:
+    from rich.markup import escape
+
+    for p in exc.problems:
+        console.print(f"[bold red]{escape(p.path)}{':' + str(p.line) if p.line else ''}: {p.severity}:[/] {escape(p.message)}",
+                      highlight=False, markup=True)
+        if p.fix:
+            console.print(f"  --> {p.fix}", highlight=False, markup=False)
+    console.print(f"[red]{len(exc.problems)} problem(s); nothing was overwritten.[/]")
+    return 1
 
 
 def cmd_generate(args, root):
@@ -71,25 +82,9 @@ def cmd_generate(args, root):
 
 
 def cmd_build(args, root):
-    from .pipeline import Paths, generate, run_mkdocs
-    from . import qa
+    from .pipeline import build
 
-    res = generate(root)
-    from .pipeline import stage_ingest
-
-    report = qa.run(root, docs=res.docs or stage_ingest(Paths(root)))
-    qa.print_summary(report, console)
-    if args.strict and report.blocking():
-        raise BuildError(report.blocking_problems())
-    if not args.no_pdf:
-        try:
-            from . import pdf
-        except ImportError:
-            pdf = None
-            console.print("[yellow]PDF export is not available in this checkout (bireport/pdf.py missing); site only.[/]")
-        if pdf is not None:
-            pdf.build_pdfs(root)          # into docs/pdf/, published with the site
-    run_mkdocs(Paths(root))
+    build(root, pdf=not args.no_pdf, strict=args.strict, console=console)
     console.print("site built in site/")
     return 0
 
@@ -105,16 +100,18 @@ def cmd_check(args, root):
     from . import qa, tables as tables_mod
     from .pipeline import Paths, stage_ingest
 
-    docs = stage_ingest(Paths(root))
+    paths = Paths(root)
+    docs = stage_ingest(paths)
     for d in docs:
         print_repair_report(d)
     table_errors = 0
     console.rule("tables")
-    for state in tables_mod.table_states(tables_mod.extract_docs(docs), Paths(root).tables):
+    states = tables_mod.table_states(tables_mod.extract_docs(docs), paths.tables)
+    for state in states:
         for f in state.problems or tables_mod.table_findings(state.shown):
             console.print(f"  {f}", highlight=False, markup=False)
             table_errors += f.severity == "error"
-    report = qa.run(root, docs=docs)
+    report = qa.run(root, docs=docs, tables={s.shown.id: s.shown for s in states})
     qa.print_findings(report, console)
     return 1 if report.errors() or table_errors else 0
 
@@ -261,8 +258,9 @@ def cmd_translate(args, root):
 
 def cmd_pdf(args, root):
     from . import pdf
+    from .pipeline import Paths, gather
 
-    pdf.build_pdfs(root)
+    pdf.build_pdfs(root, ctx=gather(Paths(root)))
     return 0
 
 

@@ -256,7 +256,7 @@ class Walker:
                 self.items.append(Item("heading", text, self.line(anchor), {"hashes": 3, "subheading": True}))
             else:
                 # the markup ends the paragraph: never "rejoined" across a page break
-                self.items.append(Item("paragraph", text, self.line(anchor), {"whole": True}))
+                self.items.append(Item("paragraph", text, self.line(anchor), {"hard_end": True}))
 
     def figure(self, el: Tag) -> None:
         cap_el = el.find("figcaption") if el.name == "figure" else None
@@ -280,7 +280,7 @@ class Walker:
         cap = el.find("caption")
         if cap is not None and _text(cap):
             self.items.append(Item("paragraph", _clean(inline(cap.children, self.report)), self.line(cap),
-                                   {"whole": True}))
+                                   {"hard_end": True}))
         rows = []
         for tr in el.find_all("tr"):
             cells = [_clean(inline(c.children, self.report)).replace("\t", " ")
@@ -297,7 +297,7 @@ class Walker:
         for ln, cells in rows:
             text = "　".join(c for c in cells if c)
             if text:
-                self.items.append(Item("paragraph", text, ln, {"table_row": True, "whole": True}))
+                self.items.append(Item("paragraph", text, ln, {"table_row": True, "hard_end": True}))
 
     def handle(self, el: Tag) -> None:
         name = el.name
