@@ -78,6 +78,12 @@ def structure(items, ctx: Context) -> Document:
             current = new_section(slug, number, it.text, level, it.line,
                                   {k: v for k, v in it.attrs.items() if k in ("untitled", "notes", "original", "url")})
             continue
+        if it.kind not in KIND_PREFIX:
+            problems.append(Problem(str(ctx.meta.path), it.line, f"the {ctx.meta.format} adapter left an item of "
+                                    f"kind {it.kind!r} that no rule turned into content ({it.text[:40]!r})",
+                                    "a bug in the adapter or the repairs for this format: report it with the "
+                                    "file; meanwhile remove the construct at this line with a correction"))
+            continue
         if current is None:
             current = new_section("intro", "", "", 1, it.line, {"untitled": True})
             used.add("intro")

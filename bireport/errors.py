@@ -31,11 +31,6 @@ class BuildError(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-
-def fail(path, line, message, fix=""):
-    raise BuildError(Problem(str(path), line, message, fix))
-
-
 def unexpected(exc: BaseException, stage: str, doc_id: str, path, log_dir, line: int | None = None) -> BuildError:
     """An exception nobody expected (a bug met by some input, not a finding about it) as a
     BuildError naming the document, its file (and line, when a frame was working on an item or

@@ -15,67 +15,16 @@ from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .errors import BuildError, Problem
 from .i18n import Catalog
 from .model import Block, Document, Section
+from .numerals import number_en
+from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
+from .view import section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
+
+_cn_number_en = number_en   # the old name, still imported by pdf.py
 
 LANGS = ("zh", "en")
-UI = {
-    # key: (zh, en) — the site's own strings; English also lives in data/i18n/en/ui.po
-    "home": ("首页", "Home"),
-    "documents": ("文献", "Documents"),
-    "data": ("数据", "Data"),
-    "glossary": ("术语表", "Glossary"),
-    "parallel": ("对照", "Side by side"),
-    "publisher": ("发布者/作者", "Publisher / author"),
-    "date": ("日期", "Date"),
-    "source_url": ("原文链接", "Original URL"),
-    "rights": ("版权说明", "Rights"),
-    "script": ("原文字体", "Original script"),
-    "format": ("来源格式", "Source format"),
-    "contents": ("目录", "Contents"),
-    "source_toc": ("原文目录", "The source's table of contents"),
-    "missing": ("原文缺此章节", "not in the source text"),
-    "truncated": ("原文到此为止：目录所列以下章节未见于原文正文。", "The source text ends here: the following chapters listed in its table of contents are not in the source."),
-    "editorial": ("编辑说明（修复报告）", "Editorial notes (repair report)"),
-    "joined": ("跨页/断行段落接合", "paragraphs rejoined across page breaks / line wraps"),
-    "moved": ("移位（页脚材料、表格）", "items moved (page-footer material, tables)"),
-    "dropped": ("删除（广告、样板文字、不安全 HTML）", "removed (spam, boilerplate, unsafe HTML)"),
-    "corrected": ("编者更正", "editorial corrections"),
-    "figure_no_data": ("原文只给出图题和数据来源，未包含图表数据，故此处不绘制图表。",
-                       "The source gives only this figure's caption and source, not its data, so no chart is drawn."),
-    "image_withheld": ("图片未转载（原图由第三方托管）。", "Image not reproduced (hosted by a third party)."),
-    "untranslated": ("尚未翻译", "Not yet translated"),
-    "original_script": ("原文（繁体）", "Original text (traditional script)"),
-    "abstract": ("摘要", "Abstract"),
-    "keywords": ("关键词", "Keywords"),
-    "clc": ("中图分类号", "CLC number"),
-    "received": ("收稿日期", "Received"),
-    "author_bio": ("作者简介", "About the authors"),
-    "footnotes": ("注释", "Notes"),
-    "references": ("参考文献", "References"),
-    "sections": ("章节", "Sections"),
-    "translation_credit": ("中文翻译", "Chinese translation"),
-    "original_en": ("英文原文", "English original"),
-    "report_title": ("中美经贸关系：双语资料汇编", "China–US Economic and Trade Relations: A Bilingual Source Reader"),
-    "report_intro": ("本站将五篇关于中美经贸关系的中文原始文献整理为可检索、可打印的中英双语报告：文本经规则化修复，表格转为数据并重绘图表，英文版由本项目自行翻译。",
-                     "This site turns five Chinese source documents on China–US economic and trade relations into a searchable, printable bilingual report: the texts are repaired by reproducible rules, tables become data with regenerated charts, and the English edition is this project's own translation."),
-    "pdf": ("PDF 下载", "PDF downloads"),
-    "pdf_zh": ("中文版", "Chinese edition"),
-    "pdf_en": ("英文版", "English edition"),
-    "pdf_sbs": ("中英对照版", "Side-by-side edition"),
-    "editor_inserted": ("编者补入", "inserted by the editor"),
-}
-
-
-def ui(key: str, lang: str, cat: Catalog | None = None) -> str:
-    zh, en = UI[key]
-    if lang == "zh":
-        return zh
-    if cat is not None:
-        got = cat.get(f"ui/{key}", zh)
-        if got:
-            return got
-    return en
 
 
 # ---------------------------------------------------------------- page model
@@ -271,6 +220,12 @@ def render_blocks(blocks: list[Block], t: Text, ctx) -> list[tuple[Block | None,
     out: list[tuple[Block | None, str]] = []
     prev_list = None
     for b in blocks:
+        if b.kind not in BLOCK_RENDERERS:
+            raise BuildError(Problem(str(ctx.get("source") or b.id.split("/")[0]), b.line,
+                                     f"block {b.id} has kind {b.kind!r}, which no page template renders "
+                                     f"(known: {', '.join(BLOCK_RENDERERS)})",
+                                     "this is a bug in the source adapter for this format: report it with the file; "
+                                     "meanwhile a correction can remove the construct at this line"))
         md = BLOCK_RENDERERS[b.kind](b, t, ctx)
         if b.kind == "list_item" and prev_list == b.attrs.get("list") and out:
             out[-1] = (out[-1][0], out[-1][1] + "\n" + md)
@@ -285,21 +240,9 @@ def heading_md(s: Section, t: Text, base_level: int, doc_id: str) -> str:
     title = t.span(f"{doc_id}/{s.id}/title", s.title) if s.title else ""
     number = s.number
     if t.lang == "en" and number and not re.match(r"^\d", number):
-        number = _cn_number_en(number)
+        number = number_en(number)
     text = f"{number} {title}".strip() if number else title
     return f"{'#' * level} {text} {{ #{s.id} }}"
-
-
-_CN = "一二三四五六七八九十"
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-
-
-def _cn_number_en(number: str) -> str:
-    inner = number.strip("()（）")
-    if inner and inner in _CN:
-        i = _CN.index(inner)
-        return f"({i + 1})" if number.startswith(("(", "（")) else _ROMAN[i] + "."
-    return number
 
 
 # ---------------------------------------------------------------- pages
@@ -354,15 +297,8 @@ def _page_title(page: Page, t: Text, lang: str) -> str:
         return strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0])
     s = page.sections[0]
     title = strip_md(t.get(f"{doc.id}/{s.id}/title", s.title)[0]) if s.title else ""
-    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else _cn_number_en(s.number)
+    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else number_en(s.number)
     return f"{number} {title}".strip()
-
-
-def strip_md(text: str) -> str:
-    text = re.sub(r"\{\+\+(.*?)\+\+\}", r"\1", text)
-    text = re.sub(r"\[@[\d,\-]+\]|\[\^\w+\]|\^(\d+)\^", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return text.replace("\\", "").replace("**", "").strip()
 
 
 class Renderer:
@@ -389,7 +325,8 @@ class Renderer:
 
     def body(self, page: Page, t: Text, lang: str, page_url: str, base_level: int) -> str:
         parts = []
-        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./"}
+        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./",
+               "source": page.doc.meta.path}
         for s in page.sections:
             if s.title or s.number:
                 parts.append(heading_md(s, t, base_level, page.doc.id))
@@ -410,7 +347,7 @@ class Renderer:
         for i, e in enumerate(doc.toc, 1):
             if not e["present"]:
                 title = t.span(f"{doc.id}/toc/{i}", e["title"])
-                num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
+                num = e["number"] if lang == "zh" else number_en(e["number"])
                 out.append(f"{num} {title}".strip())
         return out
 
@@ -470,7 +407,7 @@ class Renderer:
                 present_slugs[strip_md(s.title)] = (rel(url, view_url(common["view"], p.slug))  # raw HTML: URL-relative
                                                     + ("" if s is p.sections[0] else f"#{s.id}"))
         for i, e in enumerate(doc.toc, 1):
-            num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
+            num = e["number"] if lang == "zh" else number_en(e["number"])
             toc.append({"level": e["level"], "present": e["present"], "number": num,
                         "title": strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0]),
                         "href": present_slugs.get(strip_md(e["title"]))})
@@ -567,7 +504,6 @@ class Renderer:
 
     def parallel_index(self, docs: list[Document]) -> str:
         """zh/parallel/index.md: the side-by-side editions of every document."""
-        t = Text("zh", self.cat, None, self.stats)
         te = Text("en", self.cat, None, self.stats)
         me = view_file("sbs", "index")
         lines = [f"# {ui('parallel', 'zh')} · {ui('parallel', 'en')}", ""]
@@ -575,5 +511,4 @@ class Renderer:
             zh = strip_md(d.meta.title["zh"])
             en = strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])
             lines.append(f"- [{zh}]({frel(me, view_file('sbs', d.id + '/index'))}) — <span lang=\"en\">{en}</span>")
-        del t
         return self.simple_page("sbs", "index", ui("parallel", "zh"), "\n".join(lines), no_search=True)
