@@ -124,7 +124,8 @@ def print_repair_report(d) -> None:
         for item in getattr(r, key):
             console.print(f"  {key:10} {item}", highlight=False, markup=False)
     for item in r.dropped:
-        console.print(f"  {'dropped':10} line {item['line']}: {item['rule']}: {item['text']!r} ({item['reason']})",
+        text = item["text"] if len(item["text"]) <= 80 else item["text"][:79] + "…"   # the report keeps it whole
+        console.print(f"  {'dropped':10} line {item['line']}: {item['rule']}: {text!r} ({item['reason']})",
                       highlight=False, markup=False)
     for item in r.missing:
         console.print(f"  {'missing':10} {item}", highlight=False, markup=False)

@@ -61,7 +61,7 @@ def _opencc(script: str | None):
 
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "title", "iframe", "textarea", "select",
-              "object", "canvas", "math"}
+              "object", "canvas", "math", "form", "button"}    # not text, or controls (removed by the adapters)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
          "track", "wbr"}
 _BLOCK = {"p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "section", "article",
@@ -164,6 +164,7 @@ _QUOTED = re.compile(r"'([^']{2,})'|\"([^\"]{2,})\"")
 class Excused:
     lines: set[int] = field(default_factory=set)
     texts: list[str] = field(default_factory=list)     # keys
+    joined: str = ""
 
     def add_text(self, text, cc):
         for variant in {text, cc.convert(text) if cc else text}:
@@ -190,6 +191,7 @@ def excused(report, cc) -> Excused:
             for q in _QUOTED.finditer(str(entry)):
                 ex.add_text(q.group(1) or q.group(2), cc)
     ex.texts.sort(key=len, reverse=True)
+    ex.joined = "\n".join(ex.texts)
     return ex
 
 
@@ -298,7 +300,7 @@ def missing_sentences(doc, pages_key: str) -> tuple[list[Missing], int]:
 
 
 def _found(k: str, ex: Excused, haystack: str) -> bool:
-    if k in haystack:
+    if k in haystack or k in ex.joined:          # on a page, or inside one text the report accounts for
         return True
     pieces = [k]
     for t in ex.texts:

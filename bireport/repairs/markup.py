@@ -43,7 +43,7 @@ def metadata(ctx, items):
             rule = it.attrs.get("rule", "sanitised")
             reason = {"no-hotlink": "images are never hot-linked", "shortcode": "site template code (embed), not text",
                       "html-comment": "HTML comment: not text"}.get(rule, "not publishable HTML")
-            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", "")[:80], "rule": rule,
+            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", ""), "rule": rule,
                                        "reason": reason})
         else:
             out.append(it)

@@ -149,7 +149,7 @@ def report_sanitised(ctx, items):
             ctx.front.setdefault(it.attrs["moved"], it.attrs.get("text", ""))
             ctx.report.moved.append(f"line {it.line}: {it.attrs.get('text', '')[:80]!r} → metadata ({it.attrs['moved']})")
         elif it.kind == "dropped":
-            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", "")[:80],
+            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", ""),
                                        "rule": it.attrs.get("rule", "sanitised"),
                                        "reason": it.attrs.get("reason", "not publishable HTML")})
         else:
