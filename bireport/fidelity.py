@@ -133,17 +133,13 @@ def source_lines(meta) -> list[tuple[int, str]]:
             for k, part in enumerate(run.split("\n")):
                 out.append((line + k, part))
         return out
+    if meta.format in ("markdown", "html"):
+        # tags and comments may span lines: strip them over the whole text, keeping the line count
+        text = _TAG.sub(lambda m: " " + "\n" * m.group(0).count("\n"), text)
     out = []
-    in_comment = False
     for n, line in enumerate(text.split("\n"), 1):
-        if in_comment:
-            if "-->" not in line:
-                continue
-            line, in_comment = line.split("-->", 1)[1], False
-        if "<!--" in line and "-->" not in line.split("<!--", 1)[1]:
-            line, in_comment = line.split("<!--", 1)[0], True
         if meta.format in ("markdown", "html"):
-            line = _MD_REF.sub("", _MD_LINK.sub(r"\1", _TAG.sub(" ", line)))
+            line = _MD_REF.sub("", _MD_LINK.sub(r"\1", line))
             line = html.unescape(line).replace("\\", "")
         out.append((n, _URL.sub(" ", line)))
     return out

@@ -186,3 +186,23 @@ def test_any_command_fails_without_a_traceback(project, monkeypatch, capsys):
     err = capsys.readouterr().err.replace("\n", "")
     assert "Traceback" not in err and "ZeroDivisionError" in err and "error-status.txt" in err
     assert (project / "build" / "log" / "error-status.txt").exists()
+
+
+def test_a_bug_in_table_extraction_names_the_document_and_table(project, monkeypatch):
+    import importlib
+
+    extract_mod = importlib.import_module("bireport.tables.extract")   # the module, not the function
+    real = extract_mod.extract
+
+    def broken(meta, block):
+        if meta.id == "zhao-liu-decoupling-2025" and block.attrs.get("number") == "3":
+            raise IndexError("list index out of range")
+        return real(meta, block)
+
+    monkeypatch.setattr(extract_mod, "extract", broken)
+    with pytest.raises(BuildError) as exc:
+        generate(project, quiet=True, force=True)
+    p = exc.value.problems[0]
+    assert "zhao-liu-decoupling-2025" in p.message and "tables stage" in p.message and "IndexError" in p.message
+    assert p.path.endswith("zhao-liu-decoupling-2025.md") and p.line == 188          # 表3's caption line
+    assert (project / "build" / "log" / "error-tables-zhao-liu-decoupling-2025.txt").exists()
