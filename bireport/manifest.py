@@ -45,7 +45,9 @@ class DocumentMeta:
     paging: str = "single"
     """sections = one page per top-level section; single = one page."""
     rights: str = ""
-    """Rights / reuse note shown on the document page."""
+    """Rights / reuse note shown on the document page (English; the manifest may give `{zh, en}`)."""
+    rights_zh: str = ""
+    """The Chinese rights note (from `rights: {zh: …}`), shown on Chinese pages."""
     sha256: str | None = None
     """Pin of the raw file: a mismatch means someone edited a raw source."""
     encoding: str = "utf-8"
@@ -57,7 +59,11 @@ class DocumentMeta:
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in
                 ("id", "file", "format", "script", "title", "publisher", "date", "url",
-                 "kind", "paging", "rights", "encoding")}
+                 "kind", "paging", "rights", "rights_zh", "encoding")}
+
+    def rights_in(self, lang: str) -> str:
+        """The rights note in `lang` (the other language when only one is given)."""
+        return (self.rights_zh or self.rights) if lang == "zh" else (self.rights or self.rights_zh)
 
 
 REQUIRED = ("id", "file", "format", "script", "title", "publisher", "date")
@@ -140,6 +146,9 @@ def load_manifest(sources_dir: Path) -> list[DocumentMeta]:
         if not src.is_file():
             problems.append(Problem(str(path), line, f"file {entry['file']!r} not found in {sources_dir}",
                                     "copy the raw file into data/sources/ or fix the `file:` field"))
+        if isinstance(entry.get("rights"), dict):      # rights: {zh: …, en: …}
+            entry["rights_zh"] = str(entry["rights"].get("zh") or "")
+            entry["rights"] = str(entry["rights"].get("en") or entry["rights_zh"])
         known = {f for f in DocumentMeta.__dataclass_fields__} - {"line", "path"}
         unknown = set(entry) - known
         if unknown:

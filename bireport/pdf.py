@@ -29,6 +29,7 @@ from markdown_it import MarkdownIt
 
 from .atomic import write_atomic
 from .errors import BuildError, Problem
+from .i18n import place_notes
 from .model import Block, Document, Section
 from .ui import ui
 from .view import section_number, strip_md
@@ -67,7 +68,7 @@ def check_fonts() -> list[str]:
 
 # ---------------------------------------------------------------- inline Markdown → HTML
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 _PH = "\ue000{}\ue001"
 _PH_RE = re.compile("\ue000(\\d+)\ue001")
 
@@ -139,6 +140,7 @@ class Builder:
         self.tables = ctx.tables
         self.langs = ["zh", "en"] if view == "sbs" else [view]
         self.charts = root / "build" / "charts"
+        self._tn: dict[str, list[str]] = {}   # doc id -> translator's notes, in order of their calls
 
     # -- text
     def get(self, lang: str, ctx: str, zh: str) -> tuple[str, bool]:
@@ -150,7 +152,17 @@ class Builder:
     def seg(self, doc: Document, lang: str, ctx: str, zh: str, inline=None) -> Seg:
         md, ok = self.get(lang, ctx, zh)
         conv = inline or self.inline(doc, lang)
-        return Seg(conv(md), "zh" if not ok else lang, not ok)
+        out = conv(md)
+        return Seg(self.tn(doc, ctx, zh, out) if ok and lang == "en" else out, "zh" if not ok else lang, not ok)
+
+    def tn(self, doc: Document, ctx: str, zh: str, html_text: str) -> str:
+        """`html_text` with calls (TN1 …) for the segment's translator's notes, numbered per document."""
+        notes = self._tn.setdefault(doc.id, [])
+        calls = []
+        for note in self.cat.notes(ctx, zh) if hasattr(self.cat, "notes") else []:
+            notes.append(note.text)
+            calls.append((note.anchor, f'<a href="#{doc.id}-tn-{len(notes)}">TN{len(notes)}</a>'))
+        return place_notes(html_text, calls, lambda a: H.escape(a, quote=False).replace('"', "&quot;")) if calls else html_text
 
     def inline(self, doc: Document, lang: str) -> Inline:
         fns = {fn.key: fn for fn in doc.footnotes}
@@ -196,11 +208,12 @@ class Builder:
             "ui": {k: {l: ui(k, l, self.cat) for l in ("zh", "en")} for k in (
                 "contents", "missing", "truncated", "footnotes", "references", "abstract", "keywords",
                 "publisher", "date", "source_url", "figure_no_data", "image_withheld", "untranslated",
-                "documents", "clc", "received", "author_bio", "translation_credit")},
+                "documents", "clc", "received", "author_bio", "translation_credit", "tn_list")},
             "untranslated": ui("pdf_untranslated_marker", "en", self.cat),
         }
 
     def document(self, doc: Document) -> dict:
+        front = self.front(doc)   # first, so translator's notes are numbered in reading order
         items: list[Item] = []
         for s in doc.sections:
             if s.title or s.number:
@@ -236,7 +249,8 @@ class Builder:
             "short": self.per_lang(lambda l: self.plain(l, f"{doc.id}/meta/title", doc.meta.title["zh"])),
             "publisher": self.per_lang(lambda l: self.plain(l, f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])),
             "date": doc.meta.date or "", "url": doc.meta.url or "",
-            "front": self.front(doc), "items": items, "toc": toc, "missing": missing,
+            "front": front, "items": items, "toc": toc, "missing": missing,
+            "tn": [{"id": f"{doc.id}-tn-{k}", "n": k, "text": n} for k, n in enumerate(self._tn.get(doc.id, []), 1)],
         }
 
     def front(self, doc: Document) -> list[dict]:
@@ -410,6 +424,37 @@ class _Collect(logging.Handler):
             self.messages.append(str(record.msg))
 
 
+PRINT_RESOURCE_DIRS = ("docs/assets", "build/charts", "templates/print")   # what the print HTML may load
+
+
+def _project_fetcher(base_url: str, out: Path):
+    """A WeasyPrint URL fetcher serving only files inside the project's asset and build folders
+    (and the data:image/svg+xml charts the pipeline embeds); everything else — the network, file:
+    outside those folders, other data: — is refused with a warning naming the URL and the PDF."""
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import URLFetcher
+
+    root = Path(unquote(urlparse(base_url).path)).resolve().parents[1]
+    allowed = [(root / d).resolve() for d in PRINT_RESOURCE_DIRS]
+    log = logging.getLogger("weasyprint")
+
+    class ProjectFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data" and url[5:].lower().startswith("image/svg+xml"):
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if any(path == d or d in path.parents for d in allowed):
+                    return super().fetch(url, headers)
+            log.warning("%s: refused to fetch %s (the print edition loads only files inside %s)",
+                        out.name, url[:120], ", ".join(PRINT_RESOURCE_DIRS))
+            raise ValueError(f"refused by bireport's print URL policy: {url[:120]}")
+
+    return ProjectFetcher(allowed_protocols=("file", "data"))
+
+
 def render_pdf(html_text: str, css_text: str, base_url: str, out: Path) -> dict:
     """Render one PDF atomically. Missing-glyph warnings raise BuildError. Returns stats."""
     from weasyprint import CSS, HTML
@@ -420,8 +465,9 @@ def render_pdf(html_text: str, css_text: str, base_url: str, out: Path) -> dict:
     for lg in loggers:
         lg.addHandler(handler)
     try:
-        doc = HTML(string=html_text, base_url=base_url).render(
-            stylesheets=[CSS(string=css_text, base_url=base_url)], **PDF_OPTIONS)
+        fetcher = _project_fetcher(base_url, Path(out))
+        doc = HTML(string=html_text, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=[CSS(string=css_text, base_url=base_url, url_fetcher=fetcher)], **PDF_OPTIONS)
         pages = len(doc.pages)
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)

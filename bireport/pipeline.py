@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, fidelity
+from . import __version__, editorial, fidelity
 from .atomic import write_atomic
 from .errors import BuildError, Problem, unexpected
 from .glossary import load_glossary
@@ -287,7 +287,11 @@ def write_nav(paths: Paths, docs, cat) -> None:
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with renames (never a half-written target)."""
+    """Replace `target` by `staging` with renames (never a half-written target); the new tree is
+    made world-readable first (0644/0755, whatever the umask)."""
+    from .atomic import publish_tree
+
+    publish_tree(staging)
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)
@@ -347,6 +351,7 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     renderer = Renderer(paths.templates, cat, table_renderer, glossary)
     files = stage_render(renderer, docs, changed, cache, paths.build / "log")
     files.update(_data_pages(renderer, tables_by_id, cat, docs))
+    files.update(editorial.pages(renderer, docs, tables_by_id, cat.get))   # the editor's report per document
     binary = {f"data/tables/{f.name}": f for f in sorted(paths.tables.glob("*")) if f.is_file()}
     binary.update({f"assets/charts/{f.name}": f for f in sorted((paths.build / "charts").glob("*"))
                    if f.suffix in (".json", ".svg") and not f.name.startswith(".")})

@@ -16,7 +16,8 @@ from typing import Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .errors import BuildError, Problem
-from .i18n import Catalog
+from . import editorial, safety
+from .i18n import Catalog, place_notes
 from .model import Block, Document, Section
 from .numerals import number_en
 from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
@@ -67,6 +68,27 @@ class Text:
 
     def __init__(self, lang: str, cat: Catalog, ref_page: str | None, stats: dict):
         self.lang, self.cat, self.ref_page, self.stats = lang, cat, ref_page, stats
+        self.notes: list[str] = []    # translator's notes called on this page, in order
+
+    def tn(self, md: str, ctx: str, zh: str) -> str:
+        """`md` with calls (TN1, TN2 …) for the segment's translator's notes; English only."""
+        if self.lang != "en":
+            return md
+        calls = []
+        for note in self.cat.notes(ctx, zh):
+            self.notes.append(note.text)
+            k = len(self.notes)
+            calls.append((note.anchor, f'<a href="#tn-{k}" title="{html.escape(ui("tn", "en", self.cat))}">TN{k}</a>'))
+        return place_notes(md, calls) if calls else md
+
+    def notes_md(self) -> str:
+        """The page's list of translator's notes (raw HTML: the note text is escaped data)."""
+        if not self.notes:
+            return ""
+        items = "".join(f'<li id="tn-{k}"><span class="tn-label">TN{k}</span> {html.escape(n, quote=False)}</li>\n'
+                        for k, n in enumerate(self.notes, 1))
+        return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
+                f'<ol class="tn-list">\n{items}</ol>\n</section>')
 
     def get(self, ctx: str, zh: str) -> tuple[str, bool]:
         """(markdown, is_translated)."""
@@ -79,27 +101,31 @@ class Text:
         return en, True
 
     def inline(self, text: str) -> str:
-        text = re.sub(r"\[@([\d,\-]+)\]", self._cite, text)
-        return mark_zh(text) if self.lang == "en" else text
+        """Inline Markdown of the model → page Markdown: text escaped, only our tokens are markup
+        (safety.inline_md is the boundary)."""
+        tokens = safety.Tokens(cite=self._cite, textfn=mark_zh if self.lang == "en" else None)
+        out = safety.inline_md(text, tokens)
+        if tokens.refused:
+            self.stats.setdefault("refused_links", []).extend(tokens.refused)
+        return out
 
-    def _cite(self, m) -> str:
-        nums = m.group(1)
-        first = re.split(r"[,\-]", nums)[0]
+    def _cite(self, nums: str) -> str:
+        first = re.split(r"[,\-–]", nums)[0]
         if self.ref_page is None:
-            return f"[{nums}]"
+            return f"\\[{nums}\\]"
         return f"<sup class=\"cite\">[\\[{nums}\\]]({self.ref_page}#ref-{first})</sup>"
 
     def para(self, ctx: str, zh: str, cls: str = "") -> str:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
         if ok:
-            return md + (f"\n{{: .{cls} }}" if cls else "")
+            return self.tn(md, ctx, zh) + (f"\n{{: .{cls} }}" if cls else "")
         return untranslated_block(md)
 
     def span(self, ctx: str, zh: str) -> str:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
-        return md if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
+        return self.tn(md, ctx, zh) if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
 
 
 _ZH_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’·—]*")
@@ -149,8 +175,22 @@ def r_paragraph(b: Block, t: Text, ctx) -> str:
     return out
 
 
+def heading_notes(s: Section, t: Text, doc_id: str) -> list[str]:
+    """The editor's note on a heading (a title the editor supplied), as a reader note below it.
+    Notes are written "中文 / English" in the corrections file; a PO entry overrides the English."""
+    out = []
+    for k, note in enumerate(s.attrs.get("notes", []) or [], 1):
+        zh, _, en = (note or "").partition(" / ")
+        text = zh if t.lang == "zh" else (t.cat.get(f"{doc_id}/{s.id}/note{k}", zh) or en or zh)
+        if text:
+            out.append(f'<p class="editorial-note">{editorial.word("correction_note", t.lang)}'
+                       f'{"：" if t.lang == "zh" else ": "}{md_inline_escape(text)}</p>')
+    return out
+
+
 def md_inline_escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    """Plain text (a quotation of the source) for a page: shown as written, never markup."""
+    return safety.quote(text)
 
 
 def r_list_item(b: Block, t: Text, ctx) -> str:
@@ -158,8 +198,10 @@ def r_list_item(b: Block, t: Text, ctx) -> str:
     body = t.inline(body)
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span> <em class="untranslated-marker">(not yet translated)</em>'
+    else:
+        body = t.tn(body, b.id, b.text)
     if b.attrs.get("ordered"):
-        return f"{b.attrs.get('number') or 1}. {body}"
+        return f"{re.sub(r'[^0-9]', '', str(b.attrs.get('number') or '')) or 1}. {body}"
     return f"- {body}"
 
 
@@ -201,10 +243,12 @@ def r_subheadline(b: Block, t: Text, ctx) -> str:
 def r_reference(b: Block, t: Text, ctx) -> str:
     n = b.attrs["number"]
     body, ok = t.get(b.id, b.text)
+    body = t.inline(body)
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span>'
     elif t.lang == "en":
-        body = mark_zh(body)
+        body = t.tn(body, b.id, b.text)
+    n = re.sub(r"[^0-9A-Za-z-]", "", str(n))
     return f"\\[{n}\\] {body}\n{{: #ref-{n} .reference }}"
 
 
@@ -241,7 +285,7 @@ def heading_md(s: Section, t: Text, base_level: int, doc_id: str) -> str:
     number = s.number
     if t.lang == "en" and number and not re.match(r"^\d", number):
         number = number_en(number)
-    text = f"{number} {title}".strip() if number else title
+    text = f"{safety.text(number)} {title}".strip() if number else title
     return f"{'#' * level} {text} {{ #{s.id} }}"
 
 
@@ -294,11 +338,29 @@ def alternates(view: str, slug: str) -> dict:
 def _page_title(page: Page, t: Text, lang: str) -> str:
     doc = page.doc
     if page.kind == "document":
-        return strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0])
+        return safety.text(strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0]))
     s = page.sections[0]
     title = strip_md(t.get(f"{doc.id}/{s.id}/title", s.title)[0]) if s.title else ""
     number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else number_en(s.number)
-    return f"{number} {title}".strip()
+    return safety.text(f"{number} {title}".strip())
+
+
+def _join(*parts: str) -> str:
+    return "\n\n".join(p for p in parts if p)
+
+
+def title_section(page: Page) -> Section | None:
+    """The section of a document page whose heading repeats the document's title (a news article
+    headed by its own headline): its heading is not printed again, the page title takes its id."""
+    if page.kind != "document" or not page.sections or not page.sections[0].title:
+        return None
+    s = page.sections[0]
+    return s if strip_md(s.title) == strip_md(page.doc.meta.title["zh"]) else None
+
+
+def title_id(page: Page) -> str:
+    s = title_section(page)
+    return s.id if s else "title"
 
 
 class Renderer:
@@ -306,6 +368,7 @@ class Renderer:
 
     def __init__(self, templates_dir: Path, cat: Catalog, table_renderer: Callable, glossary=None):
         self.env = _env(templates_dir)
+        self.env.globals["site_en"] = ui("report_title", "en", cat)   # side-by-side pages in an English interface
         self.cat = cat
         self.table_renderer = table_renderer
         self.glossary = glossary or []
@@ -328,8 +391,9 @@ class Renderer:
         ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./",
                "source": page.doc.meta.path}
         for s in page.sections:
-            if s.title or s.number:
+            if (s.title or s.number) and s is not title_section(page):
                 parts.append(heading_md(s, t, base_level, page.doc.id))
+                parts += heading_notes(s, t, page.doc.id)
             for _b, md in render_blocks(s.blocks, t, ctx):
                 parts.append(md)
         return "\n\n".join(parts)
@@ -339,17 +403,23 @@ class Renderer:
         for fn in doc.footnotes:
             if f"[^{fn.key}]" in body:
                 md, ok = t.get(fn.id, fn.text)
+                md = t.inline(md).replace("\n", " ")
                 out.append(f"[^{fn.key}]: {md if ok else '<span lang=zh>' + md + '</span> (not yet translated)'}")
         return "\n\n".join(out)
 
-    def missing(self, doc: Document, lang: str, t: Text) -> list[str]:
-        out = []
-        for i, e in enumerate(doc.toc, 1):
-            if not e["present"]:
-                title = t.span(f"{doc.id}/toc/{i}", e["title"])
-                num = e["number"] if lang == "zh" else number_en(e["number"])
-                out.append(f"{num} {title}".strip())
-        return out
+    def missing(self, doc: Document, lang: str, t: Text, url: str = "") -> str:
+        """Where a truncated source's text ends: one sentence (the list is on the editorial notes page)."""
+        if not any(not e["present"] for e in doc.toc):
+            return ""
+        href = rel(url, view_url(lang, editorial.slug(doc)))
+        link = f'<a href="{href}">{html.escape(editorial.word("link_short", lang, self.cat))}</a>'
+        return html.escape(editorial.word("truncated_end", lang, self.cat)).replace("{link}", link)
+
+    def toc_title(self, doc: Document, lang: str, t: Text):
+        def title_of(i, e):
+            num = e["number"] if lang == "zh" else number_en(e["number"])
+            return f"{num} {strip_md(t.get(f'{doc.id}/toc/{i}', e['title'])[0])}".strip()
+        return title_of
 
     # -- pages
     def document_pages(self, doc: Document, view: str) -> dict[str, str]:
@@ -365,7 +435,7 @@ class Renderer:
             common = dict(title=title, description="", no_search=view == "sbs", alt=alternates(view, page.slug),
                           view=view, lang=lang, ui=self.uidict(lang))
             # the "source ends here" notice goes on the page holding the last body text
-            truncated = self.missing(doc, lang, t) if page is last_body else []
+            truncated = self.missing(doc, lang, t, url) if page is last_body else ""
             if view == "sbs":
                 md = self.parallel_page(page, doc, url, title, common)
             elif page.kind == "document":
@@ -373,7 +443,7 @@ class Renderer:
             else:
                 body = self.body(page, t, lang, url, base_level=1)
                 md = self.env.get_template("section.md.j2").render(
-                    **common, body=body, truncated=truncated, footnotes=self.footnotes(doc, t, body))
+                    **common, body=body, truncated=truncated, footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)))
             out[page.slug] = md
         return out
 
@@ -390,14 +460,14 @@ class Renderer:
         for key in ("abstract", "keywords"):
             if front.get(key):
                 if lang == "en" and front.get(f"{key}_en") and not self.cat.get(f"{doc.id}/front/{key}", front[key]):
-                    val = front[f"{key}_en"]
+                    val = t.inline(front[f"{key}_en"])
                 else:
                     val = t.span(f"{doc.id}/front/{key}", front[key])
                 fields.append((ui(key, lang, self.cat), val))
         if front.get("clc"):
-            fields.append((ui("clc", lang), f"{front['clc']} · {front.get('doc_code', '')} · {front.get('article_no', '')}"))
+            fields.append((ui("clc", lang), safety.text(f"{front['clc']} · {front.get('doc_code', '')} · {front.get('article_no', '')}")))
         if front.get("received"):
-            fields.append((ui("received", lang), front["received"]))
+            fields.append((ui("received", lang), safety.text(front["received"])))
         if front.get("author_bio"):
             fields.append((ui("author_bio", lang), t.span(f"{doc.id}/front/author_bio", front["author_bio"])))
         toc = []
@@ -408,32 +478,27 @@ class Renderer:
                                                     + ("" if s is p.sections[0] else f"#{s.id}"))
         for i, e in enumerate(doc.toc, 1):
             num = e["number"] if lang == "zh" else number_en(e["number"])
-            toc.append({"level": e["level"], "present": e["present"], "number": num,
-                        "title": strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0]),
+            toc.append({"level": int(e["level"]), "present": e["present"], "number": safety.text(num),
+                        "title": safety.text(strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0])),
                         "href": present_slugs.get(strip_md(e["title"]))})
         section_links = [{"title": _page_title(p, t, lang), "href": frel(view_file(common["view"], page.slug), view_file(common["view"], p.slug))}
                          for p in pages[1:]] if not doc.toc else []
         body = self.body(page, t, lang, url, base_level=2)
-        original = [b.attrs["original"] for b in doc.blocks() if b.attrs.get("original")] if lang == "zh" else []
-        report = []
-        r = doc.report
-        if r.joined:
-            report.append((ui("joined", lang), r.joined))
-        if r.moved:
-            report.append((ui("moved", lang), r.moved))
-        if r.dropped:
-            report.append((ui("dropped", lang), [f"line {d['line']}: {d['rule']} — {d['reason']}" for d in r.dropped]))
-        if r.corrected:
-            report.append((ui("corrected", lang), r.corrected))
-        report = [(k, [it.replace("\n", " ").replace("*", "\\*") for it in v]) for k, v in report]
-        if lang == "en":   # the report quotes the Chinese source
-            report = [(k, [mark_zh(it) for it in v]) for k, v in report]
+        original = [safety.quote(b.attrs["original"]) for b in doc.blocks() if b.attrs.get("original")] if lang == "zh" else []
+        # the repair report is on the editorial notes page; readers get one sentence and a link
+        notes_href = rel(url, view_url(lang, editorial.slug(doc)))
+        notes_label = editorial.word("link", lang, self.cat)
+        truncation = editorial.truncation(doc, lang, self.toc_title(doc, lang, t))
         return self.env.get_template("document.md.j2").render(
-            **{**common, "title": common["title"]}, meta=doc.meta, front=front,
-            publisher=strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0]),
+            **{**common, "title": common["title"]}, title_id=title_id(page),
+            meta={"url": safety.safe_url(doc.meta.url or "") or "", "date": safety.text(doc.meta.date or "")},
+            front={"original_en_url": safety.safe_url(front.get("original_en_url") or "") or ""},
+            rights=doc.meta.rights_in(lang),
+            publisher=safety.text(strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0])),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
-            body=body, truncated=truncated, original=original, report=report,
-            footnotes=self.footnotes(doc, t, body), pdfs=self.pdf_links(url, lang),
+            body=body, truncated=truncated, original=original, notes_href=notes_href, notes_label=notes_label,
+            truncation=truncation,
+            footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)), pdfs=self.pdf_links(url, lang),
             credit=t.span(f"{doc.id}/front/translation_credit", front["translation_credit"])
             if front.get("translation_credit") else "")
 
@@ -442,18 +507,20 @@ class Renderer:
         te = self.text("en", "sbs", page.slug, doc)
         ctx = {"table_renderer": self.table_renderer, "rel": rel(url, "")}
         rows = []
-        if page.kind == "document":
-            rows.append({"heading": "", "anchor": "meta", "zh": doc.meta.title["zh"],
-                         "en": te.span(f"{doc.id}/meta/title", doc.meta.title["zh"])})
+        if page.kind == "document":   # the title, once: the page's H1 and its English beside it
+            rows.append({"heading": "", "anchor": "meta", "zh": f"# {safety.text(strip_md(doc.meta.title['zh']))} {{ #{title_id(page)} }}",
+                         "en": '<p class="sbs-heading sbs-title" role="heading" aria-level="1">'
+                               + te.span(f"{doc.id}/meta/title", doc.meta.title["zh"]) + "</p>"})
             for i, ln in enumerate(doc.front.get("lines", []), 1):
-                rows.append({"heading": "", "anchor": f"front-line{i}", "zh": ln, "en": te.span(f"{doc.id}/front/line{i}", ln)})
+                rows.append({"heading": "", "anchor": f"front-line{i}", "zh": tz.span(f"{doc.id}/front/line{i}", ln),
+                             "en": te.span(f"{doc.id}/front/line{i}", ln)})
             for key in ("abstract", "keywords"):
                 if doc.front.get(key):
                     rows.append({"heading": "", "anchor": f"front-{key}",
-                                 "zh": f"**{ui(key, 'zh')}：** {doc.front[key]}",
+                                 "zh": f"**{ui(key, 'zh')}：** {tz.span(f'{doc.id}/front/{key}', doc.front[key])}",
                                  "en": f"**{ui(key, 'en')}:** " + (te.span(f"{doc.id}/front/{key}", doc.front[key]))})
         for s in page.sections:
-            if s.title or s.number:
+            if (s.title or s.number) and s is not title_section(page):
                 # the real heading (anchor, page TOC) sits in the Chinese column, its English beside it
                 level = (1 if page.kind == "section" else 2) + s.level - 1
                 en_heading = heading_md(s, te, level, doc.id).split(" ", 1)[1].rsplit(" {", 1)[0]
@@ -468,7 +535,7 @@ class Renderer:
         foot = self.footnotes(doc, tz, body_all)
         # a section page's first row already carries its heading; a document page needs the title
         return self.env.get_template("parallel.md.j2").render(
-            **common, rows=rows, footnotes=foot, page_heading=title if page.kind != "section" else "")
+            **common, rows=rows, footnotes=_join(te.notes_md(), foot), page_heading="")
 
     def home(self, docs: list[Document], lang: str) -> str:
         t = Text(lang, self.cat, None, self.stats)
@@ -476,10 +543,11 @@ class Renderer:
         me = view_file(lang, "index")
         items = []
         for d in docs:
-            items.append({"title": strip_md(t.get(f"{d.id}/meta/title", d.meta.title["zh"])[0]),
+            items.append({"id": d.id, "title": safety.text(strip_md(t.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])),
                           "link": frel(me, view_file(lang, f"{d.id}/index")),
-                          "publisher": strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0]),
-                          "date": d.meta.date, "format": d.meta.format, "script": d.meta.script})
+                          "publisher": safety.text(strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0])),
+                          "date": safety.text(d.meta.date or ""),
+                          "truncated": editorial.truncation(d, lang, self.toc_title(d, lang, t))})
         pdfs = self.pdf_links(url, lang)
         return self.env.get_template("home.md.j2").render(
             title=ui("report_title", lang, self.cat), description=ui("report_intro", lang, self.cat), no_search=False,
@@ -496,11 +564,15 @@ class Renderer:
         return f"{fm}\n{sw}\n\n{body}\n"
 
     def glossary_page(self, lang: str) -> str:
-        rows = "\n".join(f'| <span lang="zh">{g.zh}</span> | <span lang="en">{g.en}</span> | {mark_zh(g.note)} |'
+        def note(g):       # Chinese pages show the Chinese note (the English one, marked, when there is none)
+            if lang == "zh" and g.note_zh:
+                return safety.text(g.note_zh)
+            return f'<span lang="en">{safety.text(g.note)}</span>' if lang == "zh" and g.note else mark_zh(safety.text(g.note or ""))
+        rows = "\n".join(f'| <span lang="zh">{safety.text(g.zh)}</span> | <span lang="en">{safety.text(g.en)}</span> | {note(g)} |'
                          for g in self.glossary)
         head = "| 中文 | English | 说明 |" if lang == "zh" else "| Chinese | English | Note |"
         return self.simple_page(lang, "glossary", ui("glossary", lang),
-                                f"# {ui('glossary', lang)}\n\n{head}\n|---|---|---|\n{rows}")
+                                f"# {ui('glossary', lang)} {{ #glossary }}\n\n{head}\n|---|---|---|\n{rows}")
 
     def parallel_index(self, docs: list[Document]) -> str:
         """zh/parallel/index.md: the side-by-side editions of every document."""
@@ -508,7 +580,7 @@ class Renderer:
         me = view_file("sbs", "index")
         lines = [f"# {ui('parallel', 'zh')} · {ui('parallel', 'en')}", ""]
         for d in docs:
-            zh = strip_md(d.meta.title["zh"])
-            en = strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])
+            zh = safety.text(strip_md(d.meta.title["zh"]))
+            en = safety.text(strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0]))
             lines.append(f"- [{zh}]({frel(me, view_file('sbs', d.id + '/index'))}) — <span lang=\"en\">{en}</span>")
         return self.simple_page("sbs", "index", ui("parallel", "zh"), "\n".join(lines), no_search=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import tables as T
+from . import safety, tables as T
 from .numerals import number_en
 from .ui import Words
 
@@ -59,11 +59,9 @@ class LangView:
 
 
 def strip_md(text: str) -> str:
-    """Plain text of an inline-Markdown segment (titles, navigation, PDF metadata)."""
-    text = re.sub(r"\{\+\+(.*?)\+\+\}", r"\1", text)
-    text = re.sub(r"\[@[\d,\-–]+\]|\[\^\w+\]|\^(\d+)\^", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return text.replace("\\", "").replace("**", "").strip()
+    """Plain text of an inline-Markdown segment (titles, navigation, PDF metadata); not escaped:
+    escape it where it enters a page. The one markup stripper (safety.plain)."""
+    return safety.plain(text)
 
 
 def section_number(number: str, lang: str) -> str:

@@ -72,11 +72,15 @@ def read_source(path: Path, encoding: str = "utf-8") -> str:
 
 
 _ESCAPE = re.compile(r"([\\`*_<>])")
+# literal text that would read as one of the model's own tokens (see safety.py): a link
+# "[t](u)", a citation "[@n]", a footnote ref "[^k]", an insertion "{++", a superscript "^x^"
+_TOKEN_LIKE = re.compile(r"\[(?=[@^]|[^\]]*\]\()|\{(?=\+\+)|\^(?=[^\s^]{1,12}\^)")
 
 
 def escape_md(text: str) -> str:
-    """Escape characters that Markdown would interpret, leaving CJK text as is."""
-    return _ESCAPE.sub(r"\\\1", text)
+    """Escape characters that Markdown would interpret, leaving CJK text as is; source text
+    that looks like one of the model's tokens is escaped too, so it stays text."""
+    return _TOKEN_LIKE.sub(lambda m: "\\" + m.group(0), _ESCAPE.sub(r"\\\1", text))
 
 
 def join_cjk(a: str, b: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape as _esc
 
+from ..safety import text as _md  # text in Markdown context (see safety.py)
 from ..ui import Words
 from .format import caption_text, note_text, unit_label
 from .schema import UNITS, Table
@@ -44,7 +45,7 @@ def table_html(tv, rel: str = "") -> str:
     text = "\n".join(out) + "\n"
     if tv.findings:
         text += f'\n!!! warning "{ui["check"]}"\n\n'
-        text += "".join(f"    - {_esc(f)}\n" for f in tv.findings)
+        text += "".join(f"    - {_md(f)}\n" for f in tv.findings)
     return text + "\n"
 
 
@@ -79,7 +80,7 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
                 or d.meta.title.get("en") or d.meta.title["zh"]
         else:
             title = doc_id
-        out.append(f"## {_esc(title)} {{#data-{doc_id}}}\n")
+        out.append(f"## {_md(title)} {{#data-{doc_id}}}\n")
         if d is not None and d.meta.rights:
             rights = d.meta.rights if lang == "en" else ui["rights_note"]
             out.append(f'<p class="data-rights">{_esc(ui["rights"])}: {_esc(rights)}</p>\n')
@@ -89,11 +90,11 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
             sep = "、" if lang == "zh" else ", "
             units = sep.join(unit_label(u, lang) for u in s.units)
             status = ui["ok"] if not found else ui["n_warn"].format(n=len(found))
-            out.append(f"### {_esc(ui['table'].format(n=s.number))} {_esc(caption_text(t, lang, tr))} {{#data-{s.id}}}\n")
-            out.append(f"- {ui['unit']}: {_esc(units)}")
+            out.append(f"### {_md(ui['table'].format(n=s.number))} {_md(caption_text(t, lang, tr))} {{#data-{s.id}}}\n")
+            out.append(f"- {ui['unit']}: {_md(units)}")
             note = note_text(t, lang, tr)
             if note:
-                out.append(f"- {ui['source']}: {_esc(note)}")
+                out.append(f"- {ui['source']}: {_md(note)}")
             out.append(f"- {ui['status']}: {status}")
             paths = download_paths(s.id, lang)
             other = "en" if lang == "zh" else "zh"
