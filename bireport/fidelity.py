@@ -113,7 +113,9 @@ class _HTMLText(HTMLParser):
         self._flush()
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()]|\([^)]*\))*\)")      # alt text is not body text
+_MD_LINK = re.compile(r"\[([^\]]*)\](?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])")
+_MD_LIST = re.compile(r"^\s{0,3}(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s+")     # list markers are markup (renumbered)
 _MD_REF = re.compile(r"\[\^[^\]]*\]|\[@[^\]]*\]")
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.S)
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
@@ -139,7 +141,7 @@ def source_lines(meta) -> list[tuple[int, str]]:
     out = []
     for n, line in enumerate(text.split("\n"), 1):
         if meta.format in ("markdown", "html"):
-            line = _MD_REF.sub("", _MD_LINK.sub(r"\1", line))
+            line = _MD_REF.sub("", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", _MD_LIST.sub("", line))))
             line = html.unescape(line).replace("\\", "")
         out.append((n, _URL.sub(" ", line)))
     return out
@@ -246,8 +248,9 @@ def metadata_text(doc) -> str:
     parts.append(date)
     m = re.match(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", date)
     if m:
-        parts.append(m.group(1) + "年" + (f"{int(m.group(2))}月" if m.group(2) else "")
-                     + (f"{int(m.group(3))}日" if m.group(3) else ""))
+        for fmt in ("{}", "{:02d}"):             # 2024年3月5日 and 2024年03月05日
+            parts.append(m.group(1) + "年" + (fmt.format(int(m.group(2))) + "月" if m.group(2) else "")
+                         + (fmt.format(int(m.group(3))) + "日" if m.group(3) else ""))
     stack = [getattr(doc, "front", {}) or {}]
     while stack:
         v = stack.pop()
