@@ -13,7 +13,10 @@ What the repair report accounts for is not required:
   (a spam phrase inside a sentence leaves the rest of the sentence to check); an entry with
   ``"lines": [first, last]`` accounts for every sentence on those source lines;
 - ``report.moved`` / ``report.corrected`` strings that start with ``line N:`` or ``lines A–B:``
-  account for those lines (text moved to metadata, footnotes, a correction's find text).
+  account for those lines (text moved to metadata, footnotes, a correction's find text) — unless
+  the line holds several blocks (a minified web page is one line): then only their quoted text does;
+- text the document's metadata holds (title, publisher, date, front matter) is present wherever
+  the page shows it.
 
 A section of the document tree that is on no page is an error too. Only sentences with at least
 two CJK characters are checked (Latin-only lines — URLs, English abstracts — are not).
@@ -185,9 +188,8 @@ def excused(report, cc) -> Excused:
         if m:
             a = int(m.group(1))
             ex.lines.update(range(a, int(m.group(2) or a) + 1))
-        elif str(entry):
-            for q in _QUOTED.finditer(str(entry)):
-                ex.add_text(q.group(1) or q.group(2), cc)
+        for q in _QUOTED.finditer(str(entry)):     # the quoted text (a line may hold a whole page)
+            ex.add_text(q.group(1) or q.group(2), cc)
     ex.texts.sort(key=len, reverse=True)
     ex.joined = "\n".join(ex.texts)
     return ex
