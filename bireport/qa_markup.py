@@ -68,6 +68,9 @@ def compare(msgid: str, msgstr: str) -> list[str]:
         if a[kind] == b[kind]:
             continue
         extra, missing = b[kind] - a[kind], a[kind] - b[kind]
+        if kind == "editorial mark" and not missing and set(extra) == {"{++", "++}"} \
+                and extra["{++"] == extra["++}"]:
+            continue   # the translator's own insertion ({++February++}): shown to readers as inserted
         parts = []
         if extra:
             parts.append(f"the translation adds {_show(extra)}")
