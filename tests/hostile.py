@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -177,15 +178,12 @@ def make_hostile(root: Path, port: int, outside: Path) -> dict:
     g["terms"].append({"zh": "恶意术语", "en": "ZX80 " + items[6][1], "note": "ZX81 " + items[1][1] + " " + items[2][1]})
     gpath.write_text(yaml.safe_dump(g, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
-    # a table label and a caption in presentation.yaml
+    # a table label in presentation.yaml (the tables' English where the PO has none: data page, charts)
     ppath = root / "data" / "tables" / "presentation.yaml"
     text = ppath.read_text(encoding="utf-8")
     label = "Year ZX82 <script>alert(1)</script> [x](javascript:alert(1)) {: onclick=alert(1)}"
-    text = text.replace("  年份: Year\n", f"  年份: {yaml.safe_dump(label, allow_unicode=True, width=1000).splitlines()[0]}\n", 1)
-    cap = "ZX83 <img src=x onerror=alert(1)> [c](javascript:alert(1))"
-    old_cap = "caption_en: \"China's top 10 goods categories in trade with the US, 2024 (HS 2-digit chapters)\""
-    assert old_cap in text and "ZX82" in text
-    text = text.replace(old_cap, f"caption_en: {yaml.safe_dump(cap, width=1000).splitlines()[0]}")
+    text, n = re.subn(r"(?m)^(  年份: ).*$", lambda m: m.group(1) + yaml.safe_dump(label, width=1000).splitlines()[0], text, 1)
+    assert n == 1, "presentation.yaml has no label for 年份"
     ppath.write_text(text, encoding="utf-8")
 
     # a correction: the replacement and the note carry markup

@@ -55,6 +55,8 @@ def inline_to_md(children) -> str:
                 link_text.append(escape_md(text))
             else:
                 out.append(escape_md(text))
+        elif t == "image":          # never hot-linked; its alt text is source text and stays
+            (link_text if link_text is not None else out).append(escape_md(tok.content))
         elif t in ("softbreak", "hardbreak"):
             out.append("\n")
         elif t == "strong_open" or t == "strong_close":
