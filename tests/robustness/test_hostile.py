@@ -247,3 +247,18 @@ def test_markup_in_msgstr_fails_strict_naming_po_line(hostile):
         assert f is not None, f"no markup error for {m} ({name} {ctx})"
         assert f.line and f"{name}:{f.line}" in str(f.problem())
     assert not [k for k in po if k[1] in {c for _n, c, m in hostile["po"] if m == "ZX16"}]
+
+
+def test_build_strict_fails_on_markup_in_a_msgstr_naming_the_po_line(hostile, capsys):
+    from bireport import cli
+
+    site_before = sorted(p.stat().st_mtime_ns for p in hostile["site"].rglob("*.html"))
+    assert cli.main(["build", "--strict", "--no-pdf"], hostile["root"]) == 1
+    out = capsys.readouterr().out
+    ctx = dict((m, (name, c)) for name, c, m in hostile["po"])
+    name, c = ctx["ZX06"]                        # <script>alert(1)</script> in a msgstr
+    line = next(e.linenum for e in __import__("polib").pofile(str(hostile["root"] / "data" / "i18n" / "en" / name))
+                if e.msgctxt == c)
+    flat = re.sub(r"\s+", " ", out)
+    assert f"{name}:{line}" in flat and "HTML tag markup differs from the source" in flat, flat[:2000]
+    assert sorted(p.stat().st_mtime_ns for p in hostile["site"].rglob("*.html")) == site_before
