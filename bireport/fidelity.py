@@ -219,7 +219,13 @@ def page_text(markdown: str, skip_titles: set[str]) -> str:
     text = _MD_REF.sub("", _TAG.sub(" ", text))
     text = re.sub(r"\]\((?:[^()\s]|\([^)]*\))*\)", "]", text)
     text = re.sub(r"\{[:#.][^}\n]*\}", " ", text)
-    return key(html.unescape(text))
+    # source text is escaped on the page (safety.py): link syntax written in the source as text is
+    # shown as text. The haystack has the visible text, and the same with link targets and URLs
+    # dropped as source_lines drops them (never tags: "<b>" shown as text is text)
+    text = html.unescape(text)
+    plain = _MD_REF.sub("", _MD_LINK.sub(r"\1", text))
+    untagged = re.sub(r"<!--.*?-->|</?[A-Za-z][^>\n]*>", " ", plain)
+    return "\n".join((key(text), key(_URL.sub(" ", plain)), key(_URL.sub(" ", untagged))))
 
 
 def _skip_titles() -> set[str]:

@@ -85,7 +85,7 @@ class Text:
         """The page's list of translator's notes (raw HTML: the note text is escaped data)."""
         if not self.notes:
             return ""
-        items = "".join(f'<li id="tn-{k}"><span class="tn-label">TN{k}</span> {html.escape(n, quote=False)}</li>\n'
+        items = "".join(f'<li id="tn-{k}"><span class="tn-label">TN{k}</span> {safety.quote(n)}</li>\n'
                         for k, n in enumerate(self.notes, 1))
         return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
                 f'<ol class="tn-list">\n{items}</ol>\n</section>')
