@@ -383,8 +383,9 @@ def _page_title(page: Page, t: Text, lang: str) -> str:
     return f"{number} {title}".strip()
 
 
-def _join(*parts: str) -> str:
-    return "\n\n".join(p for p in parts if p)
+def _notes_then(t: Text, footnotes: str) -> str:
+    """The page's translator's notes (called from the body or the footnotes), then the footnotes."""
+    return "\n\n".join(p for p in (t.notes_md(), footnotes) if p)
 
 
 def strip_md(text: str) -> str:
@@ -431,7 +432,7 @@ class Renderer:
         for fn in doc.footnotes:
             if f"[^{fn.key}]" in body:
                 md, ok = t.get(fn.id, fn.text)
-                out.append(f"[^{fn.key}]: {md if ok else '<span lang=zh>' + md + '</span> (not yet translated)'}")
+                out.append(f"[^{fn.key}]: {t.tn(md, fn.id, fn.text) if ok else '<span lang=zh>' + md + '</span> (not yet translated)'}")
         return "\n\n".join(out)
 
     def missing(self, doc: Document, lang: str, t: Text) -> list[str]:
@@ -465,7 +466,7 @@ class Renderer:
             else:
                 body = self.body(page, t, lang, url, base_level=1)
                 md = self.env.get_template("section.md.j2").render(
-                    **common, body=body, truncated=truncated, footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)))
+                    **common, body=body, truncated=truncated, footnotes=_notes_then(t, self.footnotes(doc, t, body)))
             out[page.slug] = md
         return out
 
@@ -525,7 +526,7 @@ class Renderer:
             publisher=strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0]),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
             body=body, truncated=truncated, original=original, report=report,
-            footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)), pdfs=self.pdf_links(url, lang),
+            footnotes=_notes_then(t, self.footnotes(doc, t, body)), pdfs=self.pdf_links(url, lang),
             credit=t.span(f"{doc.id}/front/translation_credit", front["translation_credit"])
             if front.get("translation_credit") else "")
 
@@ -560,7 +561,7 @@ class Renderer:
         foot = self.footnotes(doc, tz, body_all)
         # a section page's first row already carries its heading; a document page needs the title
         return self.env.get_template("parallel.md.j2").render(
-            **common, rows=rows, footnotes=_join(te.notes_md(), foot), page_heading=title if page.kind != "section" else "")
+            **common, rows=rows, footnotes=_notes_then(te, foot), page_heading=title if page.kind != "section" else "")
 
     def home(self, docs: list[Document], lang: str) -> str:
         t = Text(lang, self.cat, None, self.stats)
