@@ -18,6 +18,8 @@ class Term:
     """The agreed English; QA requires it in translations of segments containing `zh`."""
     note: str = ""
     """Why this English (source, official usage)."""
+    note_zh: str = ""
+    """The note in Chinese, for the Chinese glossary page."""
     variants: tuple[str, ...] = field(default_factory=tuple)
     """Other accepted English forms."""
     line: int = 0
@@ -71,8 +73,8 @@ def load_glossary(path: Path) -> list[Term]:
         banned = t.get("forbidden") or ()
         if isinstance(banned, str):
             banned = (banned,)
-        terms.append(Term(str(t["zh"]), str(t["en"]), t.get("note", "") or "", tuple(str(v) for v in variants), line or 0,
-                          tuple(str(v) for v in banned)))
+        terms.append(Term(str(t["zh"]), str(t["en"]), t.get("note", "") or "", str(t.get("note_zh", "") or ""),
+                          tuple(str(v) for v in variants), line or 0, tuple(str(v) for v in banned)))
     if problems:
         raise BuildError(problems)
     return terms

@@ -248,7 +248,6 @@ class Catalog:
         self.dir = i18n_dir / lang
         self.entries: dict[str, polib.POEntry] = {}
         self.files: dict[str, Path] = {}
-        self.problems: list[Problem] = []
         if self.dir.exists():
             for path in sorted(self.dir.glob("*.po")):
                 po = load_po(path)
@@ -322,16 +321,20 @@ def import_json(i18n_dir: Path, path: Path, lang: str = "en") -> int:
 
 
 def update_ui(i18n_dir: Path) -> dict:
-    """The site's own UI strings (render.UI) live in data/i18n/en/ui.po."""
-    from .render import UI
+    """The site's own UI strings (bireport/ui.py) live in data/i18n/en/ui.po."""
+    from .ui import STRINGS
 
-    segs = [Segment(f"ui/{k}", zh, "site UI string", "bireport/render.py:0") for k, (zh, _en) in UI.items()]
+    segs = [Segment(f"ui/{k}", zh, "site UI string", "bireport/ui.py:0") for k, (zh, _en) in STRINGS.items()]
     path = po_path(i18n_dir, UI_DOMAIN)
-    existed = path.exists()
     stats = update(segs, path, UI_DOMAIN)
-    if not existed:  # seed with the English written alongside the UI strings in code
-        po = load_po(path)
-        for e in po:
-            e.msgstr = UI[e.msgctxt.split("/", 1)[1]][1]
+    # seed new (empty, not fuzzy) entries with the English written alongside the strings in code
+    po = load_po(path)
+    seeded = 0
+    for e in po:
+        key = (e.msgctxt or "").split("/", 1)[-1]
+        if not e.obsolete and not e.msgstr and not e.fuzzy and key in STRINGS and STRINGS[key][1]:
+            e.msgstr = STRINGS[key][1]
+            seeded += 1
+    if seeded:
         save_po(po, path)
     return stats

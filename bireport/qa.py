@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polib
 
+from . import qa_markup
 from .errors import Problem
 from .glossary import Term, load_glossary
 from . import qa_style
@@ -142,29 +143,27 @@ def check_entry(e: polib.POEntry, path: Path, glossary: list[Term]) -> list[Find
         if a != b:
             out.append(Finding("markup", "error", p, ln, e.msgctxt,
                                f"markup token {tok!r}: {a} in source, {b} in translation"))
+    out += [Finding("markup", "error", p, ln, e.msgctxt, m + qa_markup.FIX) for m in qa_markup.compare(zh, en)]
     if re.search(r"[。！？]\s*[”’」]?$", zh.strip()) and not re.search(r"[.!?…][\"'”’)\]]*(\[@[\d,\-]+\]|\[\^\w+\])*$", en.strip()):
         out.append(Finding("punctuation", "warning", p, ln, e.msgctxt, "source ends a sentence; translation does not"))
     return out
 
 
-def extra_segments(paths, doc) -> list[Segment]:
-    """Strings of the document's tables and charts (from the tables stage), for its PO file."""
-    try:
-        from . import charts as charts_mod, tables as tables_mod
-    except ImportError:
-        return []
-    if not hasattr(charts_mod, "strings") or not hasattr(tables_mod, "extract"):
-        return []
+def extra_segments(paths, doc, tables: dict | None = None) -> list[Segment]:
+    """Strings of the document's tables and charts (from the tables stage), for its PO file.
+    `tables` (id -> Table, from the build context) avoids extracting the tables again."""
+    from . import charts as charts_mod, tables as tables_mod
+
     out = []
     for b in doc.blocks():
         if b.kind == "table":
-            t = tables_mod.extract(doc.meta, b)
+            t = (tables or {}).get(b.attrs.get("table_id")) or tables_mod.extract(doc.meta, b)
             for ctx, zh, en in charts_mod.strings(t):
                 out.append(Segment(ctx, zh, "table/chart label", f"{doc.meta.file}:{b.line}", en or ""))
     return out
 
 
-def run(root: Path, docs=None) -> Report:
+def run(root: Path, docs=None, tables: dict | None = None) -> Report:
     """Check every PO entry; with `docs`, also check that the PO files match the documents
     (a msgctxt that matches no block, a PO file for an unknown document, segments missing)."""
     from .i18n import segments
@@ -178,7 +177,7 @@ def run(root: Path, docs=None) -> Report:
         from .pipeline import Paths
 
         paths = Paths(root)
-        wanted = {d.id: {s.ctx: s.msgid for s in segments(d, extra_segments(paths, d))} for d in docs}
+        wanted = {d.id: {s.ctx: s.msgid for s in segments(d, extra_segments(paths, d, tables))} for d in docs}
     for path in sorted((i18n_dir / "en").glob("*.po")):
         po = load_po(path)
         doc_id = path.stem

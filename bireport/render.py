@@ -15,69 +15,17 @@ from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .errors import BuildError, Problem
+from . import editorial, safety
 from .i18n import Catalog, place_notes
 from .model import Block, Document, Section
+from .numerals import number_en
+from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
+from .view import section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
+
+_cn_number_en = number_en   # the old name, still imported by pdf.py
 
 LANGS = ("zh", "en")
-UI = {
-    # key: (zh, en) — the site's own strings; English also lives in data/i18n/en/ui.po
-    "home": ("首页", "Home"),
-    "documents": ("文献", "Documents"),
-    "data": ("数据", "Data"),
-    "glossary": ("术语表", "Glossary"),
-    "parallel": ("对照", "Side by side"),
-    "publisher": ("发布者/作者", "Publisher / author"),
-    "date": ("日期", "Date"),
-    "source_url": ("原文链接", "Original URL"),
-    "rights": ("版权说明", "Rights"),
-    "script": ("原文字体", "Original script"),
-    "format": ("来源格式", "Source format"),
-    "contents": ("目录", "Contents"),
-    "source_toc": ("原文目录", "The source's table of contents"),
-    "missing": ("原文缺此章节", "not in the source text"),
-    "truncated": ("原文到此为止：目录所列以下章节未见于原文正文。", "The source text ends here: the following chapters listed in its table of contents are not in the source."),
-    "editorial": ("编辑说明（修复报告）", "Editorial notes (repair report)"),
-    "joined": ("跨页/断行段落接合", "paragraphs rejoined across page breaks / line wraps"),
-    "moved": ("移位（页脚材料、表格）", "items moved (page-footer material, tables)"),
-    "dropped": ("删除（广告、样板文字、不安全 HTML）", "removed (spam, boilerplate, unsafe HTML)"),
-    "corrected": ("编者更正", "editorial corrections"),
-    "figure_no_data": ("原文只给出图题和数据来源，未包含图表数据，故此处不绘制图表。",
-                       "The source gives only this figure's caption and source, not its data, so no chart is drawn."),
-    "image_withheld": ("图片未转载（原图由第三方托管）。", "Image not reproduced (hosted by a third party)."),
-    "untranslated": ("尚未翻译", "Not yet translated"),
-    "original_script": ("原文（繁体）", "Original text (traditional script)"),
-    "abstract": ("摘要", "Abstract"),
-    "keywords": ("关键词", "Keywords"),
-    "clc": ("中图分类号", "CLC number"),
-    "received": ("收稿日期", "Received"),
-    "author_bio": ("作者简介", "About the authors"),
-    "footnotes": ("注释", "Notes"),
-    "tn": ("译者注", "Translator’s note"),
-    "tn_list": ("译者注", "Translator’s notes"),
-    "references": ("参考文献", "References"),
-    "sections": ("章节", "Sections"),
-    "translation_credit": ("中文翻译", "Chinese translation"),
-    "original_en": ("英文原文", "English original"),
-    "report_title": ("中美经贸关系：双语资料汇编", "China–US Economic and Trade Relations: A Bilingual Source Reader"),
-    "report_intro": ("本站将五篇关于中美经贸关系的中文原始文献整理为可检索、可打印的中英双语报告：文本经规则化修复，表格转为数据并重绘图表，英文版由本项目自行翻译。",
-                     "This site turns five Chinese source documents on China–US economic and trade relations into a searchable, printable bilingual report: the texts are repaired by reproducible rules, tables become data with regenerated charts, and the English edition is this project's own translation."),
-    "pdf": ("PDF 下载", "PDF downloads"),
-    "pdf_zh": ("中文版", "Chinese edition"),
-    "pdf_en": ("英文版", "English edition"),
-    "pdf_sbs": ("中英对照版", "Side-by-side edition"),
-    "editor_inserted": ("编者补入", "inserted by the editor"),
-}
-
-
-def ui(key: str, lang: str, cat: Catalog | None = None) -> str:
-    zh, en = UI[key]
-    if lang == "zh":
-        return zh
-    if cat is not None:
-        got = cat.get(f"ui/{key}", zh)
-        if got:
-            return got
-    return en
 
 
 # ---------------------------------------------------------------- page model
@@ -153,14 +101,18 @@ class Text:
         return en, True
 
     def inline(self, text: str) -> str:
-        text = re.sub(r"\[@([\d,\-]+)\]", self._cite, text)
-        return mark_zh(text) if self.lang == "en" else text
+        """Inline Markdown of the model → page Markdown: text escaped, only our tokens are markup
+        (safety.inline_md is the boundary)."""
+        tokens = safety.Tokens(cite=self._cite, textfn=mark_zh if self.lang == "en" else None)
+        out = safety.inline_md(text, tokens)
+        if tokens.refused:
+            self.stats.setdefault("refused_links", []).extend(tokens.refused)
+        return out
 
-    def _cite(self, m) -> str:
-        nums = m.group(1)
-        first = re.split(r"[,\-]", nums)[0]
+    def _cite(self, nums: str) -> str:
+        first = re.split(r"[,\-–]", nums)[0]
         if self.ref_page is None:
-            return f"[{nums}]"
+            return f"\\[{nums}\\]"
         return f"<sup class=\"cite\">[\\[{nums}\\]]({self.ref_page}#ref-{first})</sup>"
 
     def para(self, ctx: str, zh: str, cls: str = "") -> str:
@@ -223,8 +175,22 @@ def r_paragraph(b: Block, t: Text, ctx) -> str:
     return out
 
 
+def heading_notes(s: Section, t: Text, doc_id: str) -> list[str]:
+    """The editor's note on a heading (a title the editor supplied), as a reader note below it.
+    Notes are written "中文 / English" in the corrections file; a PO entry overrides the English."""
+    out = []
+    for k, note in enumerate(s.attrs.get("notes", []) or [], 1):
+        zh, _, en = (note or "").partition(" / ")
+        text = zh if t.lang == "zh" else (t.cat.get(f"{doc_id}/{s.id}/note{k}", zh) or en or zh)
+        if text:
+            out.append(f'<p class="editorial-note">{editorial.word("correction_note", t.lang)}'
+                       f'{"：" if t.lang == "zh" else ": "}{md_inline_escape(text)}</p>')
+    return out
+
+
 def md_inline_escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    """Plain text (a quotation of the source) for a page: shown as written, never markup."""
+    return safety.quote(text)
 
 
 def r_list_item(b: Block, t: Text, ctx) -> str:
@@ -235,7 +201,7 @@ def r_list_item(b: Block, t: Text, ctx) -> str:
     else:
         body = t.tn(body, b.id, b.text)
     if b.attrs.get("ordered"):
-        return f"{b.attrs.get('number') or 1}. {body}"
+        return f"{re.sub(r'[^0-9]', '', str(b.attrs.get('number') or '')) or 1}. {body}"
     return f"- {body}"
 
 
@@ -277,10 +243,12 @@ def r_subheadline(b: Block, t: Text, ctx) -> str:
 def r_reference(b: Block, t: Text, ctx) -> str:
     n = b.attrs["number"]
     body, ok = t.get(b.id, b.text)
+    body = t.inline(body)
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span>'
     elif t.lang == "en":
-        body = t.tn(mark_zh(body), b.id, b.text)
+        body = t.tn(body, b.id, b.text)
+    n = re.sub(r"[^0-9A-Za-z-]", "", str(n))
     return f"\\[{n}\\] {body}\n{{: #ref-{n} .reference }}"
 
 
@@ -296,6 +264,12 @@ def render_blocks(blocks: list[Block], t: Text, ctx) -> list[tuple[Block | None,
     out: list[tuple[Block | None, str]] = []
     prev_list = None
     for b in blocks:
+        if b.kind not in BLOCK_RENDERERS:
+            raise BuildError(Problem(str(ctx.get("source") or b.id.split("/")[0]), b.line,
+                                     f"block {b.id} has kind {b.kind!r}, which no page template renders "
+                                     f"(known: {', '.join(BLOCK_RENDERERS)})",
+                                     "this is a bug in the source adapter for this format: report it with the file; "
+                                     "meanwhile a correction can remove the construct at this line"))
         md = BLOCK_RENDERERS[b.kind](b, t, ctx)
         if b.kind == "list_item" and prev_list == b.attrs.get("list") and out:
             out[-1] = (out[-1][0], out[-1][1] + "\n" + md)
@@ -310,21 +284,9 @@ def heading_md(s: Section, t: Text, base_level: int, doc_id: str) -> str:
     title = t.span(f"{doc_id}/{s.id}/title", s.title) if s.title else ""
     number = s.number
     if t.lang == "en" and number and not re.match(r"^\d", number):
-        number = _cn_number_en(number)
-    text = f"{number} {title}".strip() if number else title
+        number = number_en(number)
+    text = f"{safety.text(number)} {title}".strip() if number else title
     return f"{'#' * level} {text} {{ #{s.id} }}"
-
-
-_CN = "一二三四五六七八九十"
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-
-
-def _cn_number_en(number: str) -> str:
-    inner = number.strip("()（）")
-    if inner and inner in _CN:
-        i = _CN.index(inner)
-        return f"({i + 1})" if number.startswith(("(", "（")) else _ROMAN[i] + "."
-    return number
 
 
 # ---------------------------------------------------------------- pages
@@ -376,11 +338,11 @@ def alternates(view: str, slug: str) -> dict:
 def _page_title(page: Page, t: Text, lang: str) -> str:
     doc = page.doc
     if page.kind == "document":
-        return strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0])
+        return safety.text(strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0]))
     s = page.sections[0]
     title = strip_md(t.get(f"{doc.id}/{s.id}/title", s.title)[0]) if s.title else ""
-    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else _cn_number_en(s.number)
-    return f"{number} {title}".strip()
+    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else number_en(s.number)
+    return safety.text(f"{number} {title}".strip())
 
 
 def _notes_then(t: Text, footnotes: str) -> str:
@@ -388,11 +350,18 @@ def _notes_then(t: Text, footnotes: str) -> str:
     return "\n\n".join(p for p in (t.notes_md(), footnotes) if p)
 
 
-def strip_md(text: str) -> str:
-    text = re.sub(r"\{\+\+(.*?)\+\+\}", r"\1", text)
-    text = re.sub(r"\[@[\d,\-]+\]|\[\^\w+\]|\^(\d+)\^", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return text.replace("\\", "").replace("**", "").strip()
+def title_section(page: Page) -> Section | None:
+    """The section of a document page whose heading repeats the document's title (a news article
+    headed by its own headline): its heading is not printed again, the page title takes its id."""
+    if page.kind != "document" or not page.sections or not page.sections[0].title:
+        return None
+    s = page.sections[0]
+    return s if strip_md(s.title) == strip_md(page.doc.meta.title["zh"]) else None
+
+
+def title_id(page: Page) -> str:
+    s = title_section(page)
+    return s.id if s else "title"
 
 
 class Renderer:
@@ -400,6 +369,7 @@ class Renderer:
 
     def __init__(self, templates_dir: Path, cat: Catalog, table_renderer: Callable, glossary=None):
         self.env = _env(templates_dir)
+        self.env.globals["site_en"] = ui("report_title", "en", cat)   # side-by-side pages in an English interface
         self.cat = cat
         self.table_renderer = table_renderer
         self.glossary = glossary or []
@@ -419,10 +389,12 @@ class Renderer:
 
     def body(self, page: Page, t: Text, lang: str, page_url: str, base_level: int) -> str:
         parts = []
-        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./"}
+        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./",
+               "source": page.doc.meta.path}
         for s in page.sections:
-            if s.title or s.number:
+            if (s.title or s.number) and s is not title_section(page):
                 parts.append(heading_md(s, t, base_level, page.doc.id))
+                parts += heading_notes(s, t, page.doc.id)
             for _b, md in render_blocks(s.blocks, t, ctx):
                 parts.append(md)
         return "\n\n".join(parts)
@@ -432,17 +404,23 @@ class Renderer:
         for fn in doc.footnotes:
             if f"[^{fn.key}]" in body:
                 md, ok = t.get(fn.id, fn.text)
+                md = t.inline(md).replace("\n", " ")
                 out.append(f"[^{fn.key}]: {t.tn(md, fn.id, fn.text) if ok else '<span lang=zh>' + md + '</span> (not yet translated)'}")
         return "\n\n".join(out)
 
-    def missing(self, doc: Document, lang: str, t: Text) -> list[str]:
-        out = []
-        for i, e in enumerate(doc.toc, 1):
-            if not e["present"]:
-                title = t.span(f"{doc.id}/toc/{i}", e["title"])
-                num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
-                out.append(f"{num} {title}".strip())
-        return out
+    def missing(self, doc: Document, lang: str, t: Text, url: str = "") -> str:
+        """Where a truncated source's text ends: one sentence (the list is on the editorial notes page)."""
+        if not any(not e["present"] for e in doc.toc):
+            return ""
+        href = rel(url, view_url(lang, editorial.slug(doc)))
+        link = f'<a href="{href}">{html.escape(editorial.word("link_short", lang, self.cat))}</a>'
+        return html.escape(editorial.word("truncated_end", lang, self.cat)).replace("{link}", link)
+
+    def toc_title(self, doc: Document, lang: str, t: Text):
+        def title_of(i, e):
+            num = e["number"] if lang == "zh" else number_en(e["number"])
+            return f"{num} {strip_md(t.get(f'{doc.id}/toc/{i}', e['title'])[0])}".strip()
+        return title_of
 
     # -- pages
     def document_pages(self, doc: Document, view: str) -> dict[str, str]:
@@ -458,7 +436,7 @@ class Renderer:
             common = dict(title=title, description="", no_search=view == "sbs", alt=alternates(view, page.slug),
                           view=view, lang=lang, ui=self.uidict(lang))
             # the "source ends here" notice goes on the page holding the last body text
-            truncated = self.missing(doc, lang, t) if page is last_body else []
+            truncated = self.missing(doc, lang, t, url) if page is last_body else ""
             if view == "sbs":
                 md = self.parallel_page(page, doc, url, title, common)
             elif page.kind == "document":
@@ -483,14 +461,14 @@ class Renderer:
         for key in ("abstract", "keywords"):
             if front.get(key):
                 if lang == "en" and front.get(f"{key}_en") and not self.cat.get(f"{doc.id}/front/{key}", front[key]):
-                    val = front[f"{key}_en"]
+                    val = t.inline(front[f"{key}_en"])
                 else:
                     val = t.span(f"{doc.id}/front/{key}", front[key])
                 fields.append((ui(key, lang, self.cat), val))
         if front.get("clc"):
-            fields.append((ui("clc", lang), f"{front['clc']} · {front.get('doc_code', '')} · {front.get('article_no', '')}"))
+            fields.append((ui("clc", lang), safety.text(f"{front['clc']} · {front.get('doc_code', '')} · {front.get('article_no', '')}")))
         if front.get("received"):
-            fields.append((ui("received", lang), front["received"]))
+            fields.append((ui("received", lang), safety.text(front["received"])))
         if front.get("author_bio"):
             fields.append((ui("author_bio", lang), t.span(f"{doc.id}/front/author_bio", front["author_bio"])))
         toc = []
@@ -500,32 +478,27 @@ class Renderer:
                 present_slugs[strip_md(s.title)] = (rel(url, view_url(common["view"], p.slug))  # raw HTML: URL-relative
                                                     + ("" if s is p.sections[0] else f"#{s.id}"))
         for i, e in enumerate(doc.toc, 1):
-            num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
-            toc.append({"level": e["level"], "present": e["present"], "number": num,
-                        "title": strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0]),
+            num = e["number"] if lang == "zh" else number_en(e["number"])
+            toc.append({"level": int(e["level"]), "present": e["present"], "number": safety.text(num),
+                        "title": safety.text(strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0])),
                         "href": present_slugs.get(strip_md(e["title"]))})
         section_links = [{"title": _page_title(p, t, lang), "href": frel(view_file(common["view"], page.slug), view_file(common["view"], p.slug))}
                          for p in pages[1:]] if not doc.toc else []
         body = self.body(page, t, lang, url, base_level=2)
-        original = [b.attrs["original"] for b in doc.blocks() if b.attrs.get("original")] if lang == "zh" else []
-        report = []
-        r = doc.report
-        if r.joined:
-            report.append((ui("joined", lang), r.joined))
-        if r.moved:
-            report.append((ui("moved", lang), r.moved))
-        if r.dropped:
-            report.append((ui("dropped", lang), [f"line {d['line']}: {d['rule']} — {d['reason']}" for d in r.dropped]))
-        if r.corrected:
-            report.append((ui("corrected", lang), r.corrected))
-        report = [(k, [it.replace("\n", " ").replace("*", "\\*") for it in v]) for k, v in report]
-        if lang == "en":   # the report quotes the Chinese source
-            report = [(k, [mark_zh(it) for it in v]) for k, v in report]
+        original = [safety.quote(b.attrs["original"]) for b in doc.blocks() if b.attrs.get("original")] if lang == "zh" else []
+        # the repair report is on the editorial notes page; readers get one sentence and a link
+        notes_href = rel(url, view_url(lang, editorial.slug(doc)))
+        notes_label = editorial.word("link", lang, self.cat)
+        truncation = editorial.truncation(doc, lang, self.toc_title(doc, lang, t))
         return self.env.get_template("document.md.j2").render(
-            **{**common, "title": common["title"]}, meta=doc.meta, front=front,
-            publisher=strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0]),
+            **{**common, "title": common["title"]}, title_id=title_id(page),
+            meta={"url": safety.safe_url(doc.meta.url or "") or "", "date": safety.text(doc.meta.date or "")},
+            front={"original_en_url": safety.safe_url(front.get("original_en_url") or "") or ""},
+            rights=doc.meta.rights_in(lang),
+            publisher=safety.text(strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0])),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
-            body=body, truncated=truncated, original=original, report=report,
+            body=body, truncated=truncated, original=original, notes_href=notes_href, notes_label=notes_label,
+            truncation=truncation,
             footnotes=_notes_then(t, self.footnotes(doc, t, body)), pdfs=self.pdf_links(url, lang),
             credit=t.span(f"{doc.id}/front/translation_credit", front["translation_credit"])
             if front.get("translation_credit") else "")
@@ -535,18 +508,20 @@ class Renderer:
         te = self.text("en", "sbs", page.slug, doc)
         ctx = {"table_renderer": self.table_renderer, "rel": rel(url, "")}
         rows = []
-        if page.kind == "document":
-            rows.append({"heading": "", "anchor": "meta", "zh": doc.meta.title["zh"],
-                         "en": te.span(f"{doc.id}/meta/title", doc.meta.title["zh"])})
+        if page.kind == "document":   # the title, once: the page's H1 and its English beside it
+            rows.append({"heading": "", "anchor": "meta", "zh": f"# {safety.text(strip_md(doc.meta.title['zh']))} {{ #{title_id(page)} }}",
+                         "en": '<p class="sbs-heading sbs-title" role="heading" aria-level="1">'
+                               + te.span(f"{doc.id}/meta/title", doc.meta.title["zh"]) + "</p>"})
             for i, ln in enumerate(doc.front.get("lines", []), 1):
-                rows.append({"heading": "", "anchor": f"front-line{i}", "zh": ln, "en": te.span(f"{doc.id}/front/line{i}", ln)})
+                rows.append({"heading": "", "anchor": f"front-line{i}", "zh": tz.span(f"{doc.id}/front/line{i}", ln),
+                             "en": te.span(f"{doc.id}/front/line{i}", ln)})
             for key in ("abstract", "keywords"):
                 if doc.front.get(key):
                     rows.append({"heading": "", "anchor": f"front-{key}",
-                                 "zh": f"**{ui(key, 'zh')}：** {doc.front[key]}",
+                                 "zh": f"**{ui(key, 'zh')}：** {tz.span(f'{doc.id}/front/{key}', doc.front[key])}",
                                  "en": f"**{ui(key, 'en')}:** " + (te.span(f"{doc.id}/front/{key}", doc.front[key]))})
         for s in page.sections:
-            if s.title or s.number:
+            if (s.title or s.number) and s is not title_section(page):
                 # the real heading (anchor, page TOC) sits in the Chinese column, its English beside it
                 level = (1 if page.kind == "section" else 2) + s.level - 1
                 en_heading = heading_md(s, te, level, doc.id).split(" ", 1)[1].rsplit(" {", 1)[0]
@@ -561,7 +536,7 @@ class Renderer:
         foot = self.footnotes(doc, tz, body_all)
         # a section page's first row already carries its heading; a document page needs the title
         return self.env.get_template("parallel.md.j2").render(
-            **common, rows=rows, footnotes=_notes_then(te, foot), page_heading=title if page.kind != "section" else "")
+            **common, rows=rows, footnotes=_notes_then(te, foot), page_heading="")
 
     def home(self, docs: list[Document], lang: str) -> str:
         t = Text(lang, self.cat, None, self.stats)
@@ -569,10 +544,11 @@ class Renderer:
         me = view_file(lang, "index")
         items = []
         for d in docs:
-            items.append({"title": strip_md(t.get(f"{d.id}/meta/title", d.meta.title["zh"])[0]),
+            items.append({"id": d.id, "title": safety.text(strip_md(t.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])),
                           "link": frel(me, view_file(lang, f"{d.id}/index")),
-                          "publisher": strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0]),
-                          "date": d.meta.date, "format": d.meta.format, "script": d.meta.script})
+                          "publisher": safety.text(strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0])),
+                          "date": safety.text(d.meta.date or ""),
+                          "truncated": editorial.truncation(d, lang, self.toc_title(d, lang, t))})
         pdfs = self.pdf_links(url, lang)
         return self.env.get_template("home.md.j2").render(
             title=ui("report_title", lang, self.cat), description=ui("report_intro", lang, self.cat), no_search=False,
@@ -589,21 +565,23 @@ class Renderer:
         return f"{fm}\n{sw}\n\n{body}\n"
 
     def glossary_page(self, lang: str) -> str:
-        rows = "\n".join(f'| <span lang="zh">{g.zh}</span> | <span lang="en">{g.en}</span> | {mark_zh(g.note)} |'
+        def note(g):       # Chinese pages show the Chinese note (the English one, marked, when there is none)
+            if lang == "zh" and g.note_zh:
+                return safety.text(g.note_zh)
+            return f'<span lang="en">{safety.text(g.note)}</span>' if lang == "zh" and g.note else mark_zh(safety.text(g.note or ""))
+        rows = "\n".join(f'| <span lang="zh">{safety.text(g.zh)}</span> | <span lang="en">{safety.text(g.en)}</span> | {note(g)} |'
                          for g in self.glossary)
         head = "| 中文 | English | 说明 |" if lang == "zh" else "| Chinese | English | Note |"
         return self.simple_page(lang, "glossary", ui("glossary", lang),
-                                f"# {ui('glossary', lang)}\n\n{head}\n|---|---|---|\n{rows}")
+                                f"# {ui('glossary', lang)} {{ #glossary }}\n\n{head}\n|---|---|---|\n{rows}")
 
     def parallel_index(self, docs: list[Document]) -> str:
         """zh/parallel/index.md: the side-by-side editions of every document."""
-        t = Text("zh", self.cat, None, self.stats)
         te = Text("en", self.cat, None, self.stats)
         me = view_file("sbs", "index")
         lines = [f"# {ui('parallel', 'zh')} · {ui('parallel', 'en')}", ""]
         for d in docs:
-            zh = strip_md(d.meta.title["zh"])
-            en = strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])
+            zh = safety.text(strip_md(d.meta.title["zh"]))
+            en = safety.text(strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0]))
             lines.append(f"- [{zh}]({frel(me, view_file('sbs', d.id + '/index'))}) — <span lang=\"en\">{en}</span>")
-        del t
         return self.simple_page("sbs", "index", ui("parallel", "zh"), "\n".join(lines), no_search=True)

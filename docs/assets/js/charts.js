@@ -66,10 +66,51 @@
     return spec;
   }
 
+  /* Colours from the page's scheme (light or dark, Material's palette toggle): text in the page's
+     text colour, made opaque against the page's background (so its contrast is what it looks like),
+     rules and grid lighter, no white box behind the chart. */
+  function rgba(css) {
+    var m = /rgba?\(([^)]+)\)/.exec(css || "");
+    if (!m) return null;
+    var p = m[1].split(",").map(function (x) { return parseFloat(x); });
+    return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+  }
+  function over(fg, bg, alpha) {
+    var a = (fg.a === undefined ? 1 : fg.a) * (alpha === undefined ? 1 : alpha);
+    function ch(k) { return Math.round(fg[k] * a + bg[k] * (1 - a)); }
+    return "rgb(" + ch("r") + "," + ch("g") + "," + ch("b") + ")";
+  }
+  function scheme() {
+    var body = document.body;
+    var bg = rgba(getComputedStyle(body).backgroundColor) || { r: 255, g: 255, b: 255, a: 1 };
+    if (bg.a === 0) bg = { r: 255, g: 255, b: 255, a: 1 };
+    var probe = document.querySelector(".md-content .md-typeset") || body;
+    var fg = rgba(getComputedStyle(probe).color) || { r: 0, g: 0, b: 0, a: 1 };
+    var text = over(fg, bg), rule = over(fg, bg, 0.45), grid = over(fg, bg, 0.14);
+    return {
+      background: "transparent",
+      axis: { labelColor: text, titleColor: text, domainColor: rule, tickColor: rule, gridColor: grid },
+      legend: { labelColor: text, titleColor: text },
+      header: { labelColor: text, titleColor: text },
+      title: { color: text, subtitleColor: text },
+      text: { color: text }
+    };
+  }
+  function themed(spec) {
+    var theme = scheme();
+    spec.config = spec.config || {};
+    Object.keys(theme).forEach(function (k) {
+      if (theme[k] && typeof theme[k] === "object") spec.config[k] = Object.assign({}, spec.config[k] || {}, theme[k]);
+      else spec.config[k] = theme[k];
+    });
+    return spec;
+  }
+
   function embed(el) {
     if (el.dataset.embedded || typeof vegaEmbed !== "function") return;
     el.dataset.embedded = "1";
-    var fallback = el.innerHTML;
+    if (el.bireportFallback === undefined) el.bireportFallback = el.innerHTML;
+    var fallback = el.bireportFallback;
     fetch(el.dataset.spec).then(function (r) {
       if (!r.ok) throw new Error(r.status + " " + el.dataset.spec);
       return r.json();
@@ -86,7 +127,7 @@
       var room = Math.min(box ? box.clientWidth : 0, window.innerWidth - 16) - 56;
       function draw(avail, labelLimit) {
         var host = document.createElement("div");
-        var spec = JSON.parse(JSON.stringify(original));
+        var spec = themed(JSON.parse(JSON.stringify(original)));
         if (avail > 0) fit(spec, avail, labelLimit);
         return vegaEmbed(host, spec, options).then(function (result) {
           var svg = host.querySelector("svg");
@@ -111,6 +152,13 @@
         var host = drawn.host;
         el.innerHTML = "";
         el.appendChild(host);
+        /* paper gets the chart's print picture (the SVG drawn for a white page; print.css) */
+        var paper = document.createElement("div");
+        paper.className = "vl-print";
+        paper.setAttribute("aria-hidden", "true");
+        paper.innerHTML = fallback;
+        paper.querySelectorAll("img").forEach(function (img) { img.removeAttribute("loading"); img.alt = ""; });
+        el.appendChild(paper);
         if (el.dataset.description) host.setAttribute("aria-label", el.dataset.description);
         /* vega-embed's action menu button has no accessible name */
         host.querySelectorAll("details > summary").forEach(function (s) {
@@ -123,6 +171,17 @@
     });
   }
   function run() { document.querySelectorAll("div.vl-chart[data-spec]").forEach(embed); }
+  /* the palette toggle (or the system setting) changed the scheme: draw the charts again */
+  var lastScheme = document.body.getAttribute("data-md-color-scheme");
+  new MutationObserver(function () {
+    var now = document.body.getAttribute("data-md-color-scheme");
+    if (now === lastScheme) return;
+    lastScheme = now;
+    document.querySelectorAll("div.vl-chart[data-spec][data-embedded]").forEach(function (el) {
+      delete el.dataset.embedded;
+      embed(el);
+    });
+  }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(run);   /* Material for MkDocs instant navigation */
   } else if (document.readyState === "loading") {
