@@ -92,7 +92,7 @@ def test_real_pages_and_print(tmp_path):
     """The bundled PO files carry notes: they reach the English and side-by-side pages and the
     English/side-by-side print HTML, and the Chinese edition has none."""
     from bireport import pdf
-    from bireport.pipeline import Paths, generate, stage_ingest
+    from bireport.pipeline import Paths, gather, generate
     from projectcopy import copy_project
 
     root = copy_project(tmp_path / "proj")
@@ -104,9 +104,8 @@ def test_real_pages_and_print(tmp_path):
     assert "from his speech “A Foreign Policy for the American People”" in en
     assert "tn-" not in zh
     assert 'class="tn-ref"' in sbs and 'class="tn-notes"' in sbs
-    paths = Paths(root)
-    docs, cat = stage_ingest(paths), Catalog(paths.i18n)
+    ctx = gather(Paths(root))
     for view, want in (("zh", False), ("en", True), ("sbs", True)):
-        html_text = pdf.print_html(root, docs, cat, view)
+        html_text = pdf.print_html(root, ctx, view)
         assert ('class="tn-ref"' in html_text) is want, view
         assert ('id="zhao-liu-decoupling-2025-tn-1"' in html_text) is want, view
