@@ -174,6 +174,8 @@ class Builder:
                 return f"[^{H.escape(key)}]"
             md, ok = self.get(lang, fn.id, fn.text)
             body = Inline(doc, lang, lambda k: "")(md)
+            if ok and lang == "en":
+                body = self.tn(doc, fn.id, fn.text, body)
             if not ok:
                 body = f'<span lang="zh">{body}</span> <span class="untranslated-marker">{UNTRANSLATED}</span>'
             return f'<span class="footnote">{body}</span>'
