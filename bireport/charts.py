@@ -27,6 +27,7 @@ import pandas as pd
 from . import tables as T
 from .atomic import write_atomic
 from .errors import BuildError, Problem
+from .ui import Words
 
 CHARTS_VERSION = "1"
 FONT = "Noto Sans CJK SC"
@@ -44,15 +45,8 @@ last_workers = 1          # processes that rendered the last batch (for tests an
 
 Tr = Callable[[str, str], "str | None"]
 
-# Generic words, per language (not per table, so not in the translation memory).
-WORDS = {
-    "zh": {"year": "年份", "value": "数值", "series": "指标", "group": "类别",
-           "amount": "金额（{u}）", "share": "占比（%）", "count": "数量",
-           "ratio": "{num}占{den}的比重（%）", "source": "{note}", "of": "占比"},
-    "en": {"year": "Year", "value": "Value", "series": "Series", "group": "Category",
-           "amount": "Value ({u})", "share": "Share (%)", "count": "Count",
-           "ratio": "{num} as a share of the {den_lc} total (%)", "source": "{note}", "of": "Share"},
-}
+# Generic words, per language (not per table): bireport/ui.py, keys chart_*
+WORDS = Words("chart_")
 UNIT_MEASURE = {"亿美元": "amount", "%": "share", "count": "count"}
 PALETTE = "tableau10"
 
@@ -116,7 +110,7 @@ def _fmt(v: float, unit: str, lang: str, ndec: int = 2) -> str:
 
 def _row_fmt(table, lang):
     """Formatter for rows of table.data using the column's source decimals."""
-    dec = T.decimals(table)
+    dec = T.decimals(table, lang)
     return lambda r: _fmt(r["value"], r["unit"], lang, dec[(r.get("group", ""), r["series"], r["unit"])])
 
 
@@ -379,12 +373,35 @@ def render_svg(spec_text: str) -> str:
     return vlc.vegalite_to_svg(spec_text, allowed_base_urls=[])
 
 
+_CODE_KEY: str | None = None
+
+
+def _code_key() -> str:
+    """Everything besides the table that changes a chart: this module, the tables package (value
+    formatting, labels, units), the library versions and the fonts the SVGs are set in."""
+    global _CODE_KEY
+    if _CODE_KEY is None:
+        import vl_convert
+
+        h = hashlib.sha256(f"{CHARTS_VERSION}|{alt.__version__}|{vl_convert.__version__}|{FONT}".encode())
+        for f in [Path(__file__), *sorted(Path(T.__file__).parent.glob("*.py"))]:
+            h.update(f.read_bytes())
+        for d in FONT_DIRS:
+            for f in sorted(Path(d).rglob("*")) if Path(d).is_dir() else []:
+                if f.is_file():
+                    st = f.stat()
+                    h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        _CODE_KEY = h.hexdigest()
+    return _CODE_KEY
+
+
 def content_hash(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
-    """Hash of CSV + schema + charts version + language + the resolved translations."""
+    """Hash of every input of one chart: CSV + schema + language + the resolved translations +
+    the code, library versions and fonts (`_code_key`)."""
     h = hashlib.sha256()
     resolved = [(c, tr(c, zh) if lang != "zh" else None) for c, zh, _ in strings(table)] if lang != "zh" else []
-    for part in (T.csv_text(table), T.schema_text(table), CHARTS_VERSION, lang,
-                 json.dumps(resolved, ensure_ascii=False), Path(__file__).read_text(encoding="utf-8")):
+    for part in (T.csv_text(table), T.schema_text(table), lang,
+                 json.dumps(resolved, ensure_ascii=False), _code_key()):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()

@@ -30,6 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     tb.add_argument("--update", nargs="*", metavar="ID",
                     help="rewrite data/tables/<id>.csv from the source (all tables when no id is given)")
     sub.add_parser("pdf", help="export PDFs")
+    a = sub.add_parser("add", help="add a raw document: copy it into data/sources/, detect what it is, "
+                                   "write its manifest entry and show its repair report")
+    a.add_argument("path", help="the raw file (HTML page or fragment, Markdown, plain text, page text)")
+    a.add_argument("--id", help="document id (default: from the file name)")
+    a.add_argument("--format", help="markdown | ocr | plaintext | html (default: detected)")
+    a.add_argument("--script", help="Hans | Hant | Hant-TW | Hant-HK (default: detected)")
+    a.add_argument("--paging", help="sections | single (default: by length and format)")
+    a.add_argument("--title", help="Chinese title, when none can be found")
+    a.add_argument("--date", help="publication date YYYY[-MM[-DD]], when none can be found")
     t = sub.add_parser("translate", help="maintain the translation memory")
     t.add_argument("--update", action="store_true", help="add new segments, mark changed ones fuzzy, obsolete removed")
     t.add_argument("--import", dest="import_file", help="merge a JSON list of {ctx, msgid, msgstr}")
@@ -44,13 +53,24 @@ def main(argv, root: Path) -> int:
     try:
         return COMMANDS[args.cmd](args, root)
     except BuildError as exc:
-        for p in exc.problems:
-            console.print(f"[bold red]{p.path}{':' + str(p.line) if p.line else ''}: {p.severity}:[/] {p.message}",
-                          highlight=False, markup=True)
-            if p.fix:
-                console.print(f"  --> {p.fix}", highlight=False, markup=False)
-        console.print(f"[red]{len(exc.problems)} problem(s); nothing was overwritten.[/]")
-        return 1
+        return _print_problems(exc)
+    except Exception as exc:  # noqa: BLE001 - never a traceback on the user's terminal
+        from .errors import unexpected
+
+        return _print_problems(unexpected(exc, args.cmd, "", "build.py " + " ".join(argv),
+                                          Path(root) / "build" / "log", line=0))
+
+
+def _print_problems(exc: BuildError) -> int:
+    from rich.markup import escape
+
+    for p in exc.problems:
+        console.print(f"[bold red]{escape(p.path)}{':' + str(p.line) if p.line else ''}: {p.severity}:[/] {escape(p.message)}",
+                      highlight=False, markup=True)
+        if p.fix:
+            console.print(f"  --> {p.fix}", highlight=False, markup=False)
+    console.print(f"[red]{len(exc.problems)} problem(s); nothing was overwritten.[/]")
+    return 1
 
 
 def cmd_generate(args, root):
@@ -62,25 +82,9 @@ def cmd_generate(args, root):
 
 
 def cmd_build(args, root):
-    from .pipeline import Paths, generate, run_mkdocs
-    from . import qa
+    from .pipeline import build
 
-    res = generate(root)
-    from .pipeline import stage_ingest
-
-    report = qa.run(root, docs=res.docs or stage_ingest(Paths(root)))
-    qa.print_summary(report, console)
-    if args.strict and report.blocking():
-        raise BuildError(report.blocking_problems())
-    if not args.no_pdf:
-        try:
-            from . import pdf
-        except ImportError:
-            pdf = None
-            console.print("[yellow]PDF export is not available in this checkout (bireport/pdf.py missing); site only.[/]")
-        if pdf is not None:
-            pdf.build_pdfs(root)          # into docs/pdf/, published with the site
-    run_mkdocs(Paths(root))
+    build(root, pdf=not args.no_pdf, strict=args.strict, console=console)
     console.print("site built in site/")
     return 0
 
@@ -96,27 +100,71 @@ def cmd_check(args, root):
     from . import qa, tables as tables_mod
     from .pipeline import Paths, stage_ingest
 
-    docs = stage_ingest(Paths(root))
+    paths = Paths(root)
+    docs = stage_ingest(paths)
     for d in docs:
-        r = d.report
-        console.rule(f"{d.id}  ({d.meta.file})")
-        for key in ("joined", "moved", "corrected", "normalised", "warnings"):
-            for item in getattr(r, key):
-                console.print(f"  {key:10} {item}", highlight=False, markup=False)
-        for item in r.dropped:
-            console.print(f"  {'dropped':10} line {item['line']}: {item['rule']}: {item['text']!r} ({item['reason']})",
-                          highlight=False, markup=False)
-        for item in r.missing:
-            console.print(f"  {'missing':10} {item}", highlight=False, markup=False)
+        print_repair_report(d)
     table_errors = 0
     console.rule("tables")
-    for state in tables_mod.table_states(tables_mod.extract_docs(docs), Paths(root).tables):
+    states = tables_mod.table_states(tables_mod.extract_docs(docs), paths.tables)
+    for state in states:
         for f in state.problems or tables_mod.table_findings(state.shown):
             console.print(f"  {f}", highlight=False, markup=False)
             table_errors += f.severity == "error"
-    report = qa.run(root, docs=docs)
+    report = qa.run(root, docs=docs, tables={s.shown.id: s.shown for s in states})
     qa.print_findings(report, console)
     return 1 if report.errors() or table_errors else 0
+
+
+def print_repair_report(d) -> None:
+    """One document's repair report (joined, moved, corrected, dropped, missing …)."""
+    r = d.report
+    console.rule(f"{d.id}  ({d.meta.file})")
+    for key in ("joined", "moved", "corrected", "normalised", "warnings"):
+        for item in getattr(r, key):
+            console.print(f"  {key:10} {item}", highlight=False, markup=False)
+    for item in r.dropped:
+        console.print(f"  {'dropped':10} line {item['line']}: {item['rule']}: {item['text']!r} ({item['reason']})",
+                      highlight=False, markup=False)
+    for item in r.missing:
+        console.print(f"  {'missing':10} {item}", highlight=False, markup=False)
+
+
+def cmd_add(args, root):
+    from .add import add
+    from .document import ingest
+    from .manifest import load_manifest
+    from .pipeline import Paths
+
+    res = add(root, Path(args.path), doc_id=args.id, fmt=args.format, script=args.script,
+              paging=args.paging, title=args.title, date=args.date)
+    e, d = res.entry, res.detected
+    table = Table(title=f"added {args.path} as {e['id']} (data/sources/{e['file']})")
+    for col in ("field", "value", "how it was found"):
+        table.add_column(col)
+    rows = [("format", e["format"], "format"), ("encoding", d.encoding, "encoding"),
+            ("script", e["script"], "script"), ("title", e["title"]["zh"], "title"),
+            ("date", e["date"], "date"), ("publisher", e["publisher"]["zh"], "publisher"),
+            ("author", d.author or "—", "author"), ("url", e["url"] or "—", "url"),
+            ("paging", e["paging"], "paging"), ("sha256", e["sha256"][:16] + "…", "")]
+    for name, value, key in rows:
+        table.add_row(name, str(value), d.notes.get(key, "—" if key else "pins the raw file"))
+    Console(width=max(120, Console().width)).print(table)
+    console.print("Check:", highlight=False)
+    for c in ["every value above against the document (flags override detection: "
+              "--format, --script, --paging, --id, --title, --date)"] + d.checks:
+        console.print(f"  - {c}", highlight=False, markup=False)
+    paths = Paths(root)
+    meta = next(m for m in load_manifest(paths.sources) if m.id == e["id"])
+    try:
+        doc = ingest(meta, paths.data)
+    except BuildError as exc:
+        console.print(f"[yellow]{e['id']} was added, but it does not build yet:[/]")
+        raise exc
+    print_repair_report(doc)
+    console.print(f"next: build.py check, fix what rules cannot know in data/corrections/{e['id']}.yaml, "
+                  "then build.py translate --update and build.py build", highlight=False, markup=False)
+    return 0
 
 
 def cmd_tables(args, root):
@@ -200,10 +248,12 @@ def cmd_translate(args, root):
 
 def cmd_pdf(args, root):
     from . import pdf
+    from .pipeline import Paths, gather
 
-    pdf.build_pdfs(root)
+    pdf.build_pdfs(root, ctx=gather(Paths(root)))
     return 0
 
 
 COMMANDS = {"generate": cmd_generate, "build": cmd_build, "serve": cmd_serve, "check": cmd_check,
-            "status": cmd_status, "translate": cmd_translate, "pdf": cmd_pdf, "tables": cmd_tables}
+            "status": cmd_status, "translate": cmd_translate, "pdf": cmd_pdf, "tables": cmd_tables,
+            "add": cmd_add}

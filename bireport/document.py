@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, unexpected
 from .model import Block, Document, Footnote, Reference, Section
 from .repairs import Context, load_corrections, load_patterns, repair
 from .sources import parse_source
@@ -77,6 +77,12 @@ def structure(items, ctx: Context) -> Document:
             parents[level] = slug
             current = new_section(slug, number, it.text, level, it.line,
                                   {k: v for k, v in it.attrs.items() if k in ("untitled", "notes", "original", "url")})
+            continue
+        if it.kind not in KIND_PREFIX:
+            problems.append(Problem(str(ctx.meta.path), it.line, f"the {ctx.meta.format} adapter left an item of "
+                                    f"kind {it.kind!r} that no rule turned into content ({it.text[:40]!r})",
+                                    "a bug in the adapter or the repairs for this format: report it with the "
+                                    "file; meanwhile remove the construct at this line with a correction"))
             continue
         if current is None:
             current = new_section("intro", "", "", 1, it.line, {"untitled": True})
@@ -147,8 +153,20 @@ def ingest(meta, data_dir: Path, patterns: dict | None = None) -> Document:
     """Parse, repair and structure one source document."""
     patterns = patterns or load_patterns(data_dir)
     ctx = Context(meta, patterns, _corrections(data_dir, meta.id))
-    items = repair(parse_source(meta), ctx)
-    return structure(items, ctx)
+    items = _guarded("ingest", meta, data_dir, parse_source, meta)
+    items = _guarded("repair", meta, data_dir, repair, items, ctx)
+    return _guarded("structure", meta, data_dir, structure, items, ctx)
+
+
+def _guarded(stage: str, meta, data_dir: Path, fn, *args):
+    """Run one stage for one document: a BuildError passes; anything else is a bug met by this
+    input and becomes a BuildError naming the document and stage (traceback in build/log/)."""
+    try:
+        return fn(*args)
+    except BuildError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the boundary where bugs become readable errors
+        raise unexpected(exc, stage, meta.id, meta.path, Path(data_dir).parent / "build" / "log") from exc
 
 
 def ingest_all(metas, data_dir: Path) -> list[Document]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 
+from . import safety
 from .model import Document
 
 WORDS = {
@@ -93,9 +94,8 @@ def truncation(doc: Document, lang: str, title_of) -> str:
 # ---------------------------------------------------------------- the editorial notes page
 
 def _esc(text: str) -> str:
-    """Report text is data: HTML-escaped, Markdown metacharacters neutralised."""
-    text = html.escape(str(text).replace("\n", " "), quote=False)
-    return re.sub(r"([\\`*_\[\]{}#+!|~^])", r"\\\1", text)
+    """Report text is data: shown as written, never markup (the one boundary: safety.quote)."""
+    return safety.quote(str(text))
 
 
 def _mark(text: str, lang: str) -> str:

@@ -23,6 +23,8 @@ class Term:
     variants: tuple[str, ...] = field(default_factory=tuple)
     """Other accepted English forms."""
     line: int = 0
+    forbidden: tuple[str, ...] = field(default_factory=tuple)
+    """Renderings that must not appear in the English (house-style QA, bireport/qa_style.py)."""
 
 
 def _item_lines(text: str) -> list[int]:
@@ -68,8 +70,11 @@ def load_glossary(path: Path) -> list[Term]:
         variants = t.get("variants") or ()
         if isinstance(variants, str):
             variants = (variants,)
+        banned = t.get("forbidden") or ()
+        if isinstance(banned, str):
+            banned = (banned,)
         terms.append(Term(str(t["zh"]), str(t["en"]), t.get("note", "") or "", str(t.get("note_zh", "") or ""),
-                          tuple(str(v) for v in variants), line or 0))
+                          tuple(str(v) for v in variants), line or 0, tuple(str(v) for v in banned)))
     if problems:
         raise BuildError(problems)
     return terms

@@ -134,10 +134,15 @@ def new_po(doc_id: str) -> polib.POFile:
     po = polib.POFile(wrapwidth=0)
     po.metadata = {
         "Project-Id-Version": f"bireport {doc_id}",
+        # the translator's PO editor fills in these two; `msgfmt --check` warns until it has
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "English <english@bireport.invalid>",
         "Language": "en",
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
         "X-Source-Language": "zh-Hans",
     }
     return po
@@ -192,6 +197,50 @@ def update(segs: list[Segment], path: Path, doc_id: str) -> dict:
     return stats
 
 
+_TN = re.compile(r'^TN(?:\s+after\s+"(?P<anchor>[^"]+)")?:\s*(?P<text>.*)$')
+
+
+@dataclass(frozen=True)
+class TranslatorNote:
+    text: str           # plain text (data: escaped wherever it is rendered)
+    anchor: str = ""    # the call goes after this phrase of the msgstr; "" = at the end
+
+
+def translator_notes(e: polib.POEntry) -> list[TranslatorNote]:
+    """Translator's notes are translator comments on a PO entry, one note per line starting
+    `# TN:` (call at the end of the segment) or `# TN after "phrase":` (call right after that
+    phrase of the msgstr); following `# ` lines without `TN` continue the note. Other translator
+    comments stay private to the PO file."""
+    notes: list[list[str]] = []
+    cont = False
+    for line in (e.tcomment or "").split("\n"):
+        m = _TN.match(line.strip())
+        if m:
+            notes.append([m.group("text").strip(), m.group("anchor") or ""])
+            cont = True
+        elif cont and line.strip():
+            notes[-1][0] = (notes[-1][0] + " " + line.strip()).strip()
+        else:
+            cont = False
+    return [TranslatorNote(t, a) for t, a in notes if t]
+
+
+def place_notes(text: str, calls: list[tuple[str, str]], escape=lambda s: s) -> str:
+    """Insert note calls into rendered text: `calls` is [(anchor, call_html)]; a call goes right
+    after the first occurrence of its (escaped) anchor, or at the end when the anchor is empty
+    or not found. Calls at the same place are joined with a comma."""
+    at: dict[int, list[str]] = {}
+    for anchor, call in calls:
+        pos = text.find(escape(anchor)) if anchor else -1
+        pos = pos + len(escape(anchor)) if pos >= 0 else len(text)
+        cite = re.match(r'<sup class="cite">.*?</sup>', text[pos:])   # after the anchor's citation
+        pos += cite.end() if cite else 0
+        at.setdefault(pos, []).append(call)
+    for pos in sorted(at, reverse=True):
+        text = text[:pos] + '<sup class="tn-ref">' + ", ".join(at[pos]) + "</sup>" + text[pos:]
+    return text
+
+
 class Catalog:
     """Read-only view of the translation memory used while rendering."""
 
@@ -199,7 +248,6 @@ class Catalog:
         self.dir = i18n_dir / lang
         self.entries: dict[str, polib.POEntry] = {}
         self.files: dict[str, Path] = {}
-        self.problems: list[Problem] = []
         if self.dir.exists():
             for path in sorted(self.dir.glob("*.po")):
                 po = load_po(path)
@@ -215,6 +263,13 @@ class Catalog:
         if e is None or not e.msgstr or e.fuzzy or e.msgid != msgid:
             return None
         return e.msgstr
+
+    def notes(self, ctx: str, msgid: str) -> list[TranslatorNote]:
+        """The translator's notes of a segment (see `translator_notes`), only while its
+        translation is shown (never for a missing, fuzzy or stale one)."""
+        if self.get(ctx, msgid) is None:
+            return []
+        return translator_notes(self.entries[ctx])
 
     def status(self, ctx: str, msgid: str) -> str:
         e = self.entries.get(ctx)
@@ -261,16 +316,20 @@ def import_json(i18n_dir: Path, path: Path, lang: str = "en") -> int:
 
 
 def update_ui(i18n_dir: Path) -> dict:
-    """The site's own UI strings (render.UI) live in data/i18n/en/ui.po."""
-    from .render import UI
+    """The site's own UI strings (bireport/ui.py) live in data/i18n/en/ui.po."""
+    from .ui import STRINGS
 
-    segs = [Segment(f"ui/{k}", zh, "site UI string", "bireport/render.py:0") for k, (zh, _en) in UI.items()]
+    segs = [Segment(f"ui/{k}", zh, "site UI string", "bireport/ui.py:0") for k, (zh, _en) in STRINGS.items()]
     path = po_path(i18n_dir, UI_DOMAIN)
-    existed = path.exists()
     stats = update(segs, path, UI_DOMAIN)
-    if not existed:  # seed with the English written alongside the UI strings in code
-        po = load_po(path)
-        for e in po:
-            e.msgstr = UI[e.msgctxt.split("/", 1)[1]][1]
+    # seed new (empty, not fuzzy) entries with the English written alongside the strings in code
+    po = load_po(path)
+    seeded = 0
+    for e in po:
+        key = (e.msgctxt or "").split("/", 1)[-1]
+        if not e.obsolete and not e.msgstr and not e.fuzzy and key in STRINGS and STRINGS[key][1]:
+            e.msgstr = STRINGS[key][1]
+            seeded += 1
+    if seeded:
         save_po(po, path)
     return stats

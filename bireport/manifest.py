@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ FORMATS = ("markdown", "ocr", "plaintext", "html")
 # leaves as 随著); none of them rewrites vocabulary (no tw2sp-style phrase conversion).
 SCRIPTS = {"Hans": None, "Hant": "t2s", "Hant-TW": "tw2s", "Hant-HK": "hk2s"}
 PAGINGS = ("sections", "single")
+ENCODINGS = ("utf-8", "gb18030", "big5", "big5hkscs")
 
 
 @dataclass
@@ -48,13 +50,16 @@ class DocumentMeta:
     """The Chinese rights note (from `rights: {zh: …}`), shown on Chinese pages."""
     sha256: str | None = None
     """Pin of the raw file: a mismatch means someone edited a raw source."""
+    encoding: str = "utf-8"
+    """Encoding of the raw bytes (utf-8, gb18030, big5, big5hkscs): the adapters decode with it;
+    raw files stay as given (`build.py add` records it when the file is not UTF-8)."""
     line: int = 0
     path: Path = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in
                 ("id", "file", "format", "script", "title", "publisher", "date", "url",
-                 "kind", "paging", "rights", "rights_zh")}
+                 "kind", "paging", "rights", "rights_zh", "encoding")}
 
     def rights_in(self, lang: str) -> str:
         """The rights note in `lang` (the other language when only one is given)."""
@@ -126,6 +131,13 @@ def load_manifest(sources_dir: Path) -> list[DocumentMeta]:
             elif not isinstance(entry[key], dict) or not entry[key].get("zh"):
                 problems.append(Problem(str(path), line, f"`{key}` must be a text or a mapping with `zh` (and `en`)",
                                         f"write `{key}:` with `zh: …` and `en: …` on the next lines"))
+            else:   # `en:` empty or null: not yet translated (English pages show the marker)
+                entry[key] = {**entry[key], "en": entry[key].get("en") or ""}
+        enc = str(entry.get("encoding") or "utf-8").lower()
+        if enc not in ENCODINGS:
+            problems.append(Problem(str(path), line, f"unknown encoding {entry.get('encoding')!r}",
+                                    f"use one of: {', '.join(ENCODINGS)} (GBK and GB2312 files: gb18030)"))
+        entry["encoding"] = enc
         src = sources_dir / str(entry["file"])
         if Path(str(entry["file"])).name != str(entry["file"]):
             problems.append(Problem(str(path), line, f"file {entry['file']!r} is not a plain file name",
@@ -142,6 +154,10 @@ def load_manifest(sources_dir: Path) -> list[DocumentMeta]:
         if unknown:
             problems.append(Problem(str(path), line, f"unknown field(s) {', '.join(sorted(unknown))}",
                                     f"known fields: {', '.join(sorted(known))}"))
+            continue
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(entry["date"])):
+            problems.append(Problem(str(path), line, f"date {entry['date']!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
+                                    "write the publication date as `date: \"2024-12-01\"` (as precise as known)"))
             continue
         meta = DocumentMeta(**{**entry, "date": str(entry["date"])}, line=line or 0, path=src)
         if meta.sha256 and src.is_file():

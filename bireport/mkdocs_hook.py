@@ -49,3 +49,56 @@ def on_post_build(config, **kwargs):
 
     split_index(Path(config["site_dir"]))
     fix_query_segmenter(Path(config["site_dir"]))
+
+
+# ---------------------------------------------------------------- defence in depth (see safety.py)
+
+CSP_PLACEHOLDER = "'@SCRIPT-HASHES@'"
+_SCRIPT = None
+
+
+def _csp(html_text: str) -> str:
+    """Fill the Content-Security-Policy meta tag (overrides/main.html) with the sha256 of each
+    inline script the theme put outside the content area; no 'unsafe-inline' for scripts, so
+    an injected handler or script would not run even if one got through."""
+    global _SCRIPT
+    import base64
+    import hashlib
+    import re
+
+    if CSP_PLACEHOLDER not in html_text:
+        return html_text
+    if _SCRIPT is None:
+        _SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
+    a = html_text.find('<article class="md-content__inner')
+    b = html_text.find("</article>", a) if a >= 0 else -1
+    hashes = []
+    for m in _SCRIPT.finditer(html_text):
+        if a >= 0 and a <= m.start() <= b:
+            continue                     # the content area never contributes a trusted script
+        attrs = m.group("attrs").lower()
+        if "src=" in attrs or not m.group("body").strip():
+            continue
+        kind = re.search(r"type=[\"']?([^\"' >]+)", attrs)
+        if kind and kind.group(1) not in ("text/javascript", "module", "application/javascript"):
+            continue                     # data blocks (application/json) do not execute
+        digest = base64.b64encode(hashlib.sha256(m.group("body").encode("utf-8")).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    return html_text.replace(CSP_PLACEHOLDER, " ".join(sorted(set(hashes))))
+
+
+@event_priority(100)    # before other plugins see the content (search index, i18n)
+def on_page_content(html, page, config, files):
+    """Every page's content area passes the nh3 allowlist (bireport/safety.py)."""
+    from bireport.safety import sanitize_html
+
+    return sanitize_html(html)
+
+
+@event_priority(-100)
+def on_post_page(output, page, config):
+    return _csp(output)
+
+
+def on_post_template(output_content, template_name, config):
+    return _csp(output_content)

@@ -10,18 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-BLOCK_KINDS = (
-    "paragraph",   # body text
-    "list",        # items in attrs["items"] (each inline Markdown); attrs["ordered"]
-    "table",       # attrs["table_id"]; raw rows in attrs["raw"] (see tables.RawTable)
-    "figure",      # caption in text; attrs: source, credit, note
-    "quote",
-    "byline",      # signature / author line of a news item
-    "dateline",
-    "note",        # source notes under tables/figures ("数据来源: …")
-)
-
-
 @dataclass
 class Block:
     """One unit of content: the smallest thing that is translated and aligned."""
@@ -88,7 +76,6 @@ class Document:
     footnotes: list[Footnote] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     toc: list[dict] = field(default_factory=list)        # the source's own table of contents, if any
-    original: list[dict] = field(default_factory=list)   # original-script text (Hant) per block
     report: RepairReport = field(default_factory=RepairReport)
 
     @property

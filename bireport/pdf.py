@@ -29,8 +29,10 @@ from markdown_it import MarkdownIt
 
 from .atomic import write_atomic
 from .errors import BuildError, Problem
+from .i18n import place_notes
 from .model import Block, Document, Section
-from .render import _cn_number_en, strip_md, ui
+from .ui import ui
+from .view import section_number, strip_md
 
 VIEWS = {"zh": "report-zh.pdf", "en": "report-en.pdf", "sbs": "report-zh-en.pdf"}
 CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
@@ -39,6 +41,9 @@ FONT_FIX = "apt-get install fonts-noto-cjk"
 GLYPH_WARNING = re.compile(r"notdef|missing glyph|no glyph|glyph not found|font not found|no font", re.I)
 WIDE_TABLE_COLUMNS = 8           # tables with more columns get a landscape page
 HASH_FILE = "pdf.hash"
+# Tagged PDF (PDF/UA-1): structure tags, the document's title, author and language in the metadata
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+LATIN_SERIF, LATIN_SANS = "Liberation Serif", "Liberation Sans"
 
 
 # ---------------------------------------------------------------- fonts
@@ -63,7 +68,7 @@ def check_fonts() -> list[str]:
 
 # ---------------------------------------------------------------- inline Markdown → HTML
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 _PH = "\ue000{}\ue001"
 _PH_RE = re.compile("\ue000(\\d+)\ue001")
 
@@ -104,7 +109,7 @@ class Inline:
 
 # ---------------------------------------------------------------- content model for the templates
 
-UNTRANSLATED = "[not yet translated]"
+UNTRANSLATED = ui("pdf_untranslated_marker", "en")
 
 
 @dataclass
@@ -130,11 +135,12 @@ class Item:
 class Builder:
     """Turns the documents into template context for one view (zh | en | sbs)."""
 
-    def __init__(self, root: Path, docs: list[Document], cat, view: str):
-        self.root, self.docs, self.cat, self.view = root, docs, cat, view
+    def __init__(self, root: Path, ctx, view: str):
+        self.root, self.docs, self.cat, self.view = root, ctx.docs, ctx.cat, view
+        self.tables = ctx.tables
         self.langs = ["zh", "en"] if view == "sbs" else [view]
         self.charts = root / "build" / "charts"
-        self._tables = _tables_module()
+        self._tn: dict[str, list[str]] = {}   # doc id -> translator's notes, in order of their calls
 
     # -- text
     def get(self, lang: str, ctx: str, zh: str) -> tuple[str, bool]:
@@ -146,7 +152,17 @@ class Builder:
     def seg(self, doc: Document, lang: str, ctx: str, zh: str, inline=None) -> Seg:
         md, ok = self.get(lang, ctx, zh)
         conv = inline or self.inline(doc, lang)
-        return Seg(conv(md), "zh" if not ok else lang, not ok)
+        out = conv(md)
+        return Seg(self.tn(doc, ctx, zh, out) if ok and lang == "en" else out, "zh" if not ok else lang, not ok)
+
+    def tn(self, doc: Document, ctx: str, zh: str, html_text: str) -> str:
+        """`html_text` with calls (TN1 …) for the segment's translator's notes, numbered per document."""
+        notes = self._tn.setdefault(doc.id, [])
+        calls = []
+        for note in self.cat.notes(ctx, zh) if hasattr(self.cat, "notes") else []:
+            notes.append(note.text)
+            calls.append((note.anchor, f'<a href="#{doc.id}-tn-{len(notes)}">TN{len(notes)}</a>'))
+        return place_notes(html_text, calls, lambda a: H.escape(a, quote=False).replace('"', "&quot;")) if calls else html_text
 
     def inline(self, doc: Document, lang: str) -> Inline:
         fns = {fn.key: fn for fn in doc.footnotes}
@@ -188,15 +204,16 @@ class Builder:
             "title": title, "title_en": ui("report_title", "en", self.cat) if self.view == "sbs" else "",
             "subtitle": edition if self.view != "sbs" else f"{ui('pdf_sbs', 'zh')} · {ui('pdf_sbs', 'en', self.cat)}",
             "description": ui("report_intro", lang, self.cat),
-            "date": latest, "publisher": _publisher(lang), "sources": sources, "docs": docs,
+            "date": latest, "publisher": ui("pdf_publisher", lang, self.cat), "sources": sources, "docs": docs,
             "ui": {k: {l: ui(k, l, self.cat) for l in ("zh", "en")} for k in (
                 "contents", "missing", "truncated", "footnotes", "references", "abstract", "keywords",
                 "publisher", "date", "source_url", "figure_no_data", "image_withheld", "untranslated",
-                "documents", "clc", "received", "author_bio", "translation_credit")},
-            "untranslated": UNTRANSLATED,
+                "documents", "clc", "received", "author_bio", "translation_credit", "tn_list")},
+            "untranslated": ui("pdf_untranslated_marker", "en", self.cat),
         }
 
     def document(self, doc: Document) -> dict:
+        front = self.front(doc)   # first, so translator's notes are numbered in reading order
         items: list[Item] = []
         for s in doc.sections:
             if s.title or s.number:
@@ -210,7 +227,7 @@ class Builder:
         if doc.toc:                   # the source's own TOC, in its order; absent chapters marked
             for i, e in enumerate(doc.toc, 1):
                 s = by_title.get(strip_md(e["title"])) if e["present"] else None
-                text = self.per_lang(lambda l, i=i, e=e: ((e["number"] if l == "zh" else _cn_number_en(e["number"])) + " "
+                text = self.per_lang(lambda l, i=i, e=e: ((e["number"] if l == "zh" else section_number(e["number"], "en")) + " "
                                                           + self.plain(l, f"{doc.id}/toc/{i}", e["title"])).strip())
                 toc.append({"id": f"{doc.id}--{s.id}" if s else "", "level": e["level"], "text": text})
         else:
@@ -222,7 +239,7 @@ class Builder:
         for i, e in enumerate(doc.toc, 1):
             if not e["present"]:
                 missing.append({"level": e["level"], "text": self.per_lang(
-                    lambda l, i=i, e=e: ((e["number"] if l == "zh" else _cn_number_en(e["number"])) + " "
+                    lambda l, i=i, e=e: ((e["number"] if l == "zh" else section_number(e["number"], "en")) + " "
                                          + self.plain(l, f"{doc.id}/toc/{i}", e["title"])).strip())})
         return {
             "id": doc.id,
@@ -232,7 +249,8 @@ class Builder:
             "short": self.per_lang(lambda l: self.plain(l, f"{doc.id}/meta/title", doc.meta.title["zh"])),
             "publisher": self.per_lang(lambda l: self.plain(l, f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])),
             "date": doc.meta.date or "", "url": doc.meta.url or "",
-            "front": self.front(doc), "items": items, "toc": toc, "missing": missing,
+            "front": front, "items": items, "toc": toc, "missing": missing,
+            "tn": [{"id": f"{doc.id}-tn-{k}", "n": k, "text": n} for k, n in enumerate(self._tn.get(doc.id, []), 1)],
         }
 
     def front(self, doc: Document) -> list[dict]:
@@ -261,7 +279,7 @@ class Builder:
     def section_label(self, doc: Document, s: Section, lang: str, plain: bool = False):
         number = s.number
         if lang == "en" and number and not re.match(r"^\d", number):
-            number = _cn_number_en(number)
+            number = section_number(number, "en")
         ctx = f"{doc.id}/{s.id}/title"
         md, ok = self.get(lang, ctx, s.title)
         if plain:
@@ -314,7 +332,7 @@ class Builder:
     def _edit_note(self, doc, b, note, k, lang) -> Seg:
         zh_note = note.split(" / ")[0]
         md, ok = self.get(lang, f"{b.id}/note{k}", zh_note)
-        label = ui("corrected", "zh") + "：" if lang == "zh" else "Editorial correction: "
+        label = ui("editorial_correction", lang, self.cat)
         return Seg(H.escape(label + md), lang if ok else "zh", not ok)
 
     def figure(self, doc: Document, b: Block) -> Item:
@@ -322,7 +340,7 @@ class Builder:
 
         def one(l):
             cap = self.seg(doc, l, b.id, b.text)
-            label = ((f"图{num} " if l == "zh" else f"Figure {num}. ") if num else "")
+            label = ui("figure_label", l, self.cat).format(n=num) if num else ""
             credit = self.seg(doc, l, b.id + "/credit", b.attrs["credit"]) if b.attrs.get("credit") else None
             source = self.seg(doc, l, b.id + "/source", b.attrs["source"]) if b.attrs.get("source") else None
             note = ui("image_withheld" if b.attrs.get("image_withheld") else "figure_no_data", l, self.cat)
@@ -331,61 +349,24 @@ class Builder:
         return Item("figure", id=b.id, text=self.per_lang(one))
 
     def table(self, doc: Document, b: Block) -> Item:
-        rows = [raw.split("\t") for _ln, raw in b.attrs.get("rows", [])]
-        ncols = max((len(r) for r in rows), default=0)
-        rows = [r + [""] * (ncols - len(r)) for r in rows]
-        nhead = 1
-        while nhead < len(rows) - 1 and not any(_is_number(c) for c in rows[nhead]):
-            nhead += 1
-        schema_t = None
-        if self._tables is not None:
-            try:
-                schema_t = self._tables.extract(doc.meta, b)
-            except Exception:              # the tables stage reports its own problems
-                schema_t = None
+        """The table as the view model says it (the same data, labels, units and rounding as the
+        pages and downloads): nothing about what a table says is decided here."""
+        from .view import table_view
+
         tid = b.attrs.get("table_id", "")
-        num = b.attrs.get("number", "")
+        table = self.tables[tid]
 
         def one(l):
-            cap_zh = b.attrs.get("caption", "")
-            cap = None
-            if l == "en":
-                en = self.cat.get(f"table/{tid}/caption", cap_zh)
-                if not en and schema_t is not None:
-                    try:
-                        en = self._tables.caption_text(schema_t, "en", lambda c, z: self.cat.get(c, z))
-                        if en == schema_t.schema.caption.zh:
-                            en = None
-                    except Exception:
-                        en = None
-                cap = Seg(H.escape(en), "en") if en else Seg(H.escape(cap_zh), "zh", True)
-            else:
-                cap = Seg(H.escape(cap_zh), "zh")
-            label = f"表{num} " if l == "zh" else f"Table {num}. "
-            cells = rows
-            if l == "en":
-                cells = [[self._cell_en(c, schema_t) for c in r] for r in rows]
-            notes = []
-            for k, (_ln, n) in enumerate(b.attrs.get("notes", []) or []):
-                if l == "en":
-                    en = self.cat.get(f"table/{tid}/note", n) if k == 0 else None
-                    if not en and schema_t is not None:
-                        en = _schema_note(self._tables, schema_t, n, k)
-                    notes.append(Seg(H.escape(en), "en") if en else Seg(H.escape(n.replace("\\*", "*")), "zh", True))
-                else:
-                    notes.append(Seg(H.escape(n.replace("\\*", "*")), "zh"))
-            return {"label": label, "caption": cap, "head": cells[:nhead], "body": cells[nhead:],
-                    "notes": notes, "chart": self.chart(tid, l)}
+            tv = table_view(table, l, self.cat.get)
+            cap = Seg(H.escape(tv.caption + tv.unit_caption), "zh" if tv.caption_fallback else l, tv.caption_fallback)
+            notes = [Seg(H.escape(tv.note), l)] if tv.note else []
+            notes += [Seg(f"<sup>{H.escape(m)}</sup> {H.escape(lab)}: {H.escape(text)}", l) for m, lab, text in tv.footnotes]
+            return {"label": ui("table_label", l, self.cat).format(n=tv.number), "caption": cap, "head": tv.head,
+                    "body": tv.body, "notes": notes, "chart": self.chart(tid, l)}
 
+        ncols = len(table.schema.columns)
         return Item("table", id=b.id, cls="wide" if ncols > WIDE_TABLE_COLUMNS else "",
                     text={**self.per_lang(one), "ncols": ncols})
-
-    def _cell_en(self, cell: str, t) -> str:
-        if t is None or not cell or _is_number(cell):
-            return cell
-        key = re.sub(r"\s+", "", cell).replace("\\", "")
-        m = _label_map(t)
-        return m.get(key, cell)
 
     def chart(self, tid: str, lang: str) -> str | None:
         p = self.charts / f"{tid}.{lang}.svg"
@@ -398,64 +379,6 @@ class Builder:
 def _note_part(note: str, lang: str) -> str:
     parts = note.split(" / ", 1)
     return parts[0] if lang == "zh" or len(parts) == 1 else parts[1]
-
-
-def _is_number(cell: str) -> bool:
-    return bool(re.fullmatch(r"[-+−]?[\d\s,.]+%?", cell.strip())) and any(ch.isdigit() for ch in cell)
-
-
-_LABEL_CACHE: dict[int, dict] = {}
-
-
-def _label_map(t) -> dict:
-    """Raw (Chinese) header / row-label text → English, from the table schema's labels."""
-    m = _LABEL_CACHE.get(t.id)
-    if m is not None:
-        return m
-    m = {}
-    s = t.schema
-    try:
-        for lab in s.labels.values():
-            if lab.zh and lab.en:
-                m[re.sub(r"\s+", "", lab.zh)] = lab.en
-        for c in s.columns:
-            for raw in c.header or []:
-                k = re.sub(r"\s+", "", raw or "")
-                if not k or k in m:
-                    continue
-                key = c.series if raw == c.header[-1] else c.group
-                lab = s.labels.get(key) if key else None
-                if lab is not None and lab.en:
-                    unit = s.units.get(c.unit, {}).get("en") if c.unit else None
-                    m[k] = f"{lab.en} ({unit})" if unit and raw == c.header[-1] else lab.en
-    except Exception:
-        pass
-    _LABEL_CACHE[t.id] = m
-    return m
-
-
-def _schema_note(tables, t, note: str, k: int) -> str | None:
-    try:
-        if k == 0 and t.schema.source_note is not None:
-            return tables.note_text(t, "en") or None
-        for i, f in enumerate(t.schema.footnotes):
-            if f.text.zh and f.text.zh.replace("\\", "") in note.replace("\\", ""):
-                return f"{f.marker} {tables.footnote_text(t, i, 'en')}" if f.marker not in (f.text.en or "") else f.text.en
-    except Exception:
-        return None
-    return None
-
-
-def _tables_module():
-    try:
-        from . import tables
-    except Exception:
-        return None
-    return tables if all(hasattr(tables, n) for n in ("extract", "caption_text", "note_text")) else None
-
-
-def _publisher(lang: str) -> str:
-    return "bireport 双语资料汇编项目" if lang == "zh" else "The bireport bilingual reader project"
 
 
 def fix_svg_fonts(svg: str) -> str:
@@ -477,9 +400,10 @@ def _env(root: Path) -> Environment:
     return env
 
 
-def print_html(root: Path, docs: list[Document], cat, view: str) -> str:
-    ctx = Builder(root, docs, cat, view).context()
-    return _env(root).get_template("report.html.j2").render(**ctx, serif=SERIF, sans=SANS)
+def print_html(root: Path, ctx, view: str) -> str:
+    """The print HTML of one view (zh | en | sbs) from the build context."""
+    data = Builder(root, ctx, view).context()
+    return _env(root).get_template("report.html.j2").render(**data, serif=SERIF, sans=SANS)
 
 
 def print_css(root: Path) -> str:
@@ -500,6 +424,37 @@ class _Collect(logging.Handler):
             self.messages.append(str(record.msg))
 
 
+PRINT_RESOURCE_DIRS = ("docs/assets", "build/charts", "templates/print")   # what the print HTML may load
+
+
+def _project_fetcher(base_url: str, out: Path):
+    """A WeasyPrint URL fetcher serving only files inside the project's asset and build folders
+    (and the data:image/svg+xml charts the pipeline embeds); everything else — the network, file:
+    outside those folders, other data: — is refused with a warning naming the URL and the PDF."""
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import URLFetcher
+
+    root = Path(unquote(urlparse(base_url).path)).resolve().parents[1]
+    allowed = [(root / d).resolve() for d in PRINT_RESOURCE_DIRS]
+    log = logging.getLogger("weasyprint")
+
+    class ProjectFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data" and url[5:].lower().startswith("image/svg+xml"):
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if any(path == d or d in path.parents for d in allowed):
+                    return super().fetch(url, headers)
+            log.warning("%s: refused to fetch %s (the print edition loads only files inside %s)",
+                        out.name, url[:120], ", ".join(PRINT_RESOURCE_DIRS))
+            raise ValueError(f"refused by bireport's print URL policy: {url[:120]}")
+
+    return ProjectFetcher(allowed_protocols=("file", "data"))
+
+
 def render_pdf(html_text: str, css_text: str, base_url: str, out: Path) -> dict:
     """Render one PDF atomically. Missing-glyph warnings raise BuildError. Returns stats."""
     from weasyprint import CSS, HTML
@@ -510,13 +465,15 @@ def render_pdf(html_text: str, css_text: str, base_url: str, out: Path) -> dict:
     for lg in loggers:
         lg.addHandler(handler)
     try:
-        doc = HTML(string=html_text, base_url=base_url).render(stylesheets=[CSS(string=css_text, base_url=base_url)])
+        fetcher = _project_fetcher(base_url, Path(out))
+        doc = HTML(string=html_text, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=[CSS(string=css_text, base_url=base_url, url_fetcher=fetcher)], **PDF_OPTIONS)
         pages = len(doc.pages)
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
         os.close(fd)
         try:
-            doc.write_pdf(tmp)
+            doc.write_pdf(tmp, **PDF_OPTIONS)
             bad = [m for m in handler.messages if GLYPH_WARNING.search(m)]
             if bad:
                 raise BuildError(Problem(str(out), None, "missing glyphs while rendering the PDF: " + "; ".join(bad[:5]),
@@ -540,14 +497,14 @@ def _render_job(args):
 def _digest(html_text: str, css_text: str) -> str:
     import weasyprint
 
-    h = hashlib.sha256(weasyprint.__version__.encode())
+    h = hashlib.sha256((weasyprint.__version__ + json.dumps(PDF_OPTIONS, sort_keys=True)).encode())
     for part in (html_text, css_text):
         h.update(b"\0")
         h.update(part.encode("utf-8"))
     return h.hexdigest()
 
 
-def build_pdfs(root: Path, force: bool = False, docs=None, cat=None, jobs: int | None = None,
+def build_pdfs(root: Path, force: bool = False, ctx=None, jobs: int | None = None,
                quiet: bool = False) -> dict[str, Path]:
     """Write docs/pdf/report-{zh,en,zh-en}.pdf; skip the ones whose print HTML + CSS did not change.
 
@@ -555,16 +512,13 @@ def build_pdfs(root: Path, force: bool = False, docs=None, cat=None, jobs: int |
     keeps the timings and page counts of the last call.
     """
     global last_stats
-    from .i18n import Catalog
-    from .pipeline import Paths, stage_ingest
+    from .pipeline import Paths, gather
 
     root = Path(root).resolve()
     paths = Paths(root)
     check_fonts()
-    if docs is None:
-        docs = stage_ingest(paths)
-    if cat is None:
-        cat = Catalog(paths.i18n)
+    if ctx is None:
+        ctx = gather(paths)
     css = print_css(root)
     out_dir = paths.docs / "pdf"
     hash_file = paths.build / HASH_FILE
@@ -579,7 +533,7 @@ def build_pdfs(root: Path, force: bool = False, docs=None, cat=None, jobs: int |
     new = dict(old)
     stats: dict = {}
     for view, name in VIEWS.items():
-        html_text = print_html(root, docs, cat, view)
+        html_text = print_html(root, ctx, view)
         digest = _digest(html_text, css)
         out = out_dir / name
         result[view] = out

@@ -1,8 +1,12 @@
 """The build, as a short list of named stages: gather and validate everything, then write.
 
-    generate(): manifest → ingest (adapters + repairs) → tables → charts → translation memory
-                → render pages into a staging folder → swap into docs/ (atomic)
-    build():    generate → mkdocs build into a staging folder → swap into site/ → PDFs
+    gather():   manifest → ingest (adapters + repairs) → tables (extracted once, reconciled with
+                the committed CSVs, validated) → translation memory + glossary   = a `Context`
+    generate(): gather → charts → pages (rendered in memory) → docs/ (each file atomically)
+    build():    generate → translation QA → PDFs → mkdocs build into a staging folder → site/
+
+`build()` is the one build sequence: `build.py build`, `mkdocs serve` (through the hook, which
+calls `generate`) and the tests all use it or its stages.
 """
 from __future__ import annotations
 
@@ -18,9 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, editorial
+from . import __version__, editorial, fidelity
 from .atomic import write_atomic
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, unexpected
 from .glossary import load_glossary
 from .i18n import Catalog
 from .manifest import load_manifest
@@ -52,7 +56,55 @@ class Paths:
 
 
 @dataclass
+class Context:
+    """Everything gathered and validated once per build; every writer reads from it."""
+
+    paths: Paths
+    docs: list
+    """The ingested documents (ingested once per build)."""
+    glossary: list
+    cat: Catalog
+    """The translation memory."""
+    states: list
+    """tables.TableState per table: extraction reconciled with the committed CSV."""
+    tables: dict
+    """Table id -> the Table the site shows (the committed, reviewed data)."""
+    findings: list
+    """Table validation findings (warnings; errors stop `gather`)."""
+    table_files: dict
+    """data/tables files the build (re)writes: {name: text}."""
+
+    def tr(self, ctx: str, zh: str):
+        return self.cat.get(ctx, zh)
+
+
+def gather(paths: Paths) -> Context:
+    """Read and validate every input once: documents, tables, translation memory, glossary.
+    Raises BuildError with every problem collected; nothing is written."""
+    from . import tables as tables_mod
+
+    docs = stage_ingest(paths)
+    glossary = load_glossary(paths.data / "glossary.yaml")
+    cat = Catalog(paths.i18n)
+    extracted = tables_mod.extract_docs(docs)
+    table_files = tables_mod.generated_files(extracted, paths.tables)
+    # pages, charts, downloads and PDFs show the committed CSV (the reviewed data), checked
+    # against the extraction
+    states = tables_mod.table_states(extracted, paths.tables)
+    problems = [p for s in states for p in s.problems]
+    if problems:
+        raise BuildError(problems)
+    shown = {s.shown.id: s.shown for s in states}
+    findings = [f for t in shown.values() for f in tables_mod.table_findings(t)]
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise BuildError([f.to_problem() for f in errors])
+    return Context(paths, docs, glossary, cat, states, shown, findings, table_files)
+
+
+@dataclass
 class Result:
+    context: Context | None = None
     docs: list = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
@@ -79,44 +131,28 @@ def stage_ingest(paths: Paths):
     return ingest_all(metas, paths.data)
 
 
-def stage_tables(paths: Paths, docs, cat, changed: set[str]):
-    """Tables → tidy data + schema (validated, every error collected) and charts for the tables
-    of changed documents (charts keep their own content-hash cache).
-    Returns (tables by id, table renderer, findings, data/tables files to write)."""
+def stage_charts(ctx: Context, changed: set[str]):
+    """Charts (Vega-Lite JSON + SVG per language, content-hash cached) for the tables of changed
+    documents, and the table renderer the pages use."""
     from . import charts as charts_mod, tables as tables_mod
 
-    extracted = tables_mod.extract_docs(docs)
-    pending = tables_mod.generated_files(extracted, paths.tables)
-    # pages and charts show the committed CSV (the reviewed data), checked against the extraction
-    states = tables_mod.table_states(extracted, paths.tables)
-    problems = [p for s in states for p in s.problems]
-    if problems:
-        raise BuildError(problems)
-    found = {s.shown.id: s.shown for s in states}
-    findings = [f for t in found.values() for f in tables_mod.table_findings(t)]
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        raise BuildError([f.to_problem() for f in errors])
-
-    def tr(ctx, zh):
-        return cat.get(ctx, zh)
-
-    charts_out = paths.build / "charts"
+    charts_out = ctx.paths.build / "charts"
     charts_out.mkdir(parents=True, exist_ok=True)
-    todo = [t for t in found.values() if t.schema.doc in changed]
-    chart_info = charts_mod.build_charts(todo, charts_out, tr) if todo else {}
+    todo = [t for t in ctx.tables.values() if t.schema.doc in changed]
+    chart_info = charts_mod.build_charts(todo, charts_out, ctx.tr) if todo else {}
 
     def renderer(block, lang, rel):
-        t = found[block.attrs["table_id"]]
-        md = tables_mod.table_markdown(t, lang, tr, rel)
+        t = ctx.tables[block.attrs["table_id"]]
+        md = tables_mod.table_markdown(t, lang, ctx.tr, rel)
         if t.id in chart_info:
             md += "\n\n" + charts_mod.chart_markdown(t.id, lang, chart_info[t.id][lang], rel)
         return md
 
-    return found, renderer, findings, pending
+    return renderer
 
 
-def stage_render(renderer: Renderer, docs, changed: set[str], cache: "PageCache") -> dict[str, str]:
+def stage_render(renderer: Renderer, docs, changed: set[str], cache: "PageCache",
+                 log_dir: Path = Path("build/log")) -> dict[str, str]:
     """All pages as {docs-relative path: markdown}; nothing is written yet. Pages of unchanged
     documents come from the cache; the site-wide pages (home, glossary) are always re-rendered."""
     files: dict[str, str] = {}
@@ -131,7 +167,13 @@ def stage_render(renderer: Renderer, docs, changed: set[str], cache: "PageCache"
         pages = {}
         for view in ("zh", "en", "sbs"):
             prefix = "zh/parallel" if view == "sbs" else view
-            for slug, md in renderer.document_pages(d, view).items():
+            try:
+                rendered = renderer.document_pages(d, view)
+            except BuildError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a bug met by this document: readable error + log
+                raise unexpected(exc, "render", d.id, d.meta.path, log_dir) from exc
+            for slug, md in rendered.items():
                 pages[f"{prefix}/{slug}.md"] = md
         cache.store(d.id, pages)
         files.update(pages)
@@ -235,7 +277,11 @@ def write_nav(paths: Paths, docs, cat) -> None:
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with renames (never a half-written target)."""
+    """Replace `target` by `staging` with renames (never a half-written target); the new tree is
+    made world-readable first (0644/0755, whatever the umask)."""
+    from .atomic import publish_tree
+
+    publish_tree(staging)
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)
@@ -246,16 +292,17 @@ def swap_in(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-GENERATED_UNITS = ("zh", "en", "data/tables", "assets/charts")
+GENERATED_UNITS = ("zh", "en", "data/tables", "assets/charts", "downloads")
 
 
-def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path]) -> int:
+def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path], blobs: dict[str, bytes] | None = None) -> int:
     """Bring the generated parts of docs/ in line with `files` + `binary`: each changed file is
     replaced atomically, unchanged files keep their mtime (so `mkdocs serve --dirty` rebuilds only
     what changed), stale files are removed. Hand-written docs/ content is never touched.
     Everything was rendered in memory first, so a failing build writes nothing."""
     wanted: dict[str, bytes] = {k: v.encode("utf-8") for k, v in files.items()}
     wanted.update({k: Path(v).read_bytes() for k, v in binary.items()})
+    wanted.update(blobs or {})
     written = 0
     for rel_path, data in sorted(wanted.items()):
         target = paths.docs / rel_path
@@ -281,31 +328,36 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
         res.skipped = True
         return res
     t = time.perf_counter()
-    docs = stage_ingest(paths)
-    glossary = load_glossary(paths.data / "glossary.yaml")
-    cat = Catalog(paths.i18n)
+    ctx = gather(paths)
+    docs, glossary, cat, tables_by_id, table_files = ctx.docs, ctx.glossary, ctx.cat, ctx.tables, ctx.table_files
+    res.context, res.findings = ctx, ctx.findings
     cache = PageCache(paths, docs)
     changed = {d.id for d in docs} if force else cache.changed()
-    res.timings["ingest"], t = time.perf_counter() - t, time.perf_counter()
-    tables_by_id, table_renderer, res.findings, table_files = stage_tables(paths, docs, cat, changed)
+    res.timings["gather"], t = time.perf_counter() - t, time.perf_counter()
+    table_renderer = stage_charts(ctx, changed)
     for f in res.findings:
         _log(quiet, f)
     res.timings["tables+charts"], t = time.perf_counter() - t, time.perf_counter()
     renderer = Renderer(paths.templates, cat, table_renderer, glossary)
-    files = stage_render(renderer, docs, changed, cache)
-    files.update(_data_pages(renderer, tables_by_id, cat))
+    files = stage_render(renderer, docs, changed, cache, paths.build / "log")
+    files.update(_data_pages(renderer, tables_by_id, cat, docs))
     files.update(editorial.pages(renderer, docs, tables_by_id, cat.get))   # the editor's report per document
     binary = {f"data/tables/{f.name}": f for f in sorted(paths.tables.glob("*")) if f.is_file()}
     binary.update({f"assets/charts/{f.name}": f for f in sorted((paths.build / "charts").glob("*"))
                    if f.suffix in (".json", ".svg") and not f.name.startswith(".")})
     res.timings["render"], t = time.perf_counter() - t, time.perf_counter()
+    fidelity.check(docs, files)           # nothing lost: every source sentence is on a Chinese page
+    res.timings["fidelity"], t = time.perf_counter() - t, time.perf_counter()
     write_nav(paths, docs, cat)
     write_jieba_dict(paths.root, glossary)
     for name, text in sorted(table_files.items()):
         write_atomic(paths.tables / name, text)
         _log(quiet, f"wrote data/tables/{name}")
     binary.update({f"data/tables/{name}": paths.tables / name for name in table_files})
-    written = write_tree(files, paths, binary)
+    from .tables import download_files
+
+    blobs = download_files(list(tables_by_id.values()), paths.tables, ctx.tr)
+    written = write_tree(files, paths, binary, blobs)
     cache.commit()
     stamp.write_text(input_hash(paths))   # after writing: generation itself may update mkdocs.yml (nav)
     res.timings["write"] = time.perf_counter() - t
@@ -317,26 +369,46 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     return res
 
 
-def _data_pages(renderer, tables_by_id, cat) -> dict[str, str]:
-    """The 数据 / Data page per language. CSV and schema files live outside the language folders
-    (not part of the English build), so they are linked as plain relative URLs."""
-    import re
-
+def _data_pages(renderer, tables_by_id, cat, docs) -> dict[str, str]:
+    """The 数据 / Data page per language. Downloads and the data package live outside the
+    language folders (not part of the English build), so they are linked as relative URLs."""
     from . import tables as tables_mod
     from .render import mark_zh_outside_tags, rel, view_url
-
-    def tr(ctx, zh):
-        return cat.get(ctx, zh)
 
     out = {}
     for lang in LANGS:
         url = view_url(lang, "data")
-        md = tables_mod.data_page_markdown(list(tables_by_id.values()), lang, tr, "@ROOT@")
-        md = re.sub(r"\[([^\]]+)\]\(@ROOT@([^)]+)\)", lambda m: f'<a href="{rel(url, "")}{m.group(2)}">{m.group(1)}</a>', md)
-        md = md.replace("@ROOT@", rel(url, ""))
+        md = tables_mod.data_page_markdown(list(tables_by_id.values()), lang, cat.get, rel(url, ""), docs)
         out[f"{lang}/data.md"] = renderer.simple_page(lang, "data", "数据" if lang == "zh" else "Data",
                                                        mark_zh_outside_tags(md) if lang == "en" else md)
     return out
+
+
+def build(root: Path, pdf: bool = True, strict: bool = False, quiet: bool = False, console=None,
+          force: bool = False) -> Result:
+    """The one build sequence: gather and validate everything, then write pages, charts, search,
+    PDFs and the site. Raises BuildError (nothing already built is lost)."""
+    from . import qa
+
+    paths = Paths(Path(root))
+    res = generate(paths.root, quiet=quiet, force=force)
+    ctx = res.context or gather(paths)          # generation skipped: inputs unchanged
+    res.context, res.docs = ctx, ctx.docs
+    report = qa.run(paths.root, docs=ctx.docs, tables=ctx.tables)
+    res.stats["qa"] = report
+    if console is not None:
+        qa.print_summary(report, console)
+    if strict and report.blocking():
+        raise BuildError(report.blocking_problems())
+    t = time.perf_counter()
+    if pdf:
+        from . import pdf as pdf_mod
+
+        pdf_mod.build_pdfs(paths.root, ctx=ctx, quiet=quiet)      # into docs/pdf/, published with the site
+    res.timings["pdf"], t = time.perf_counter() - t, time.perf_counter()
+    run_mkdocs(paths)
+    res.timings["mkdocs"] = time.perf_counter() - t
+    return res
 
 
 def source_date_epoch(paths: Paths) -> str:

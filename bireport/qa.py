@@ -9,8 +9,10 @@ from pathlib import Path
 
 import polib
 
+from . import qa_markup
 from .errors import Problem
 from .glossary import Term, load_glossary
+from . import qa_style
 from .i18n import Segment, load_po
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -19,7 +21,7 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
 WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 _NUM = r"\d+(?:[ ,]\d{3})*(?:\.\d+)?"
-ZH_NUM = re.compile(rf"({_NUM})\s*(万亿|亿|万|%|％|年|月|日)?")
+ZH_NUM = re.compile(rf"({_NUM})\s*(万亿|亿|万|%|％|年|月|日|多?倍)?")
 EN_NUM = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 TOKENS = (r"\[@[\d,\-]+\]", r"\[\^\w+\]", r"\{\+\+", r"\]\(https?://[^)]+\)", r"\^\d+\^")
 
@@ -76,6 +78,8 @@ def expected_numbers(zh: str) -> list[tuple[str, list[float], str]]:
             out.append((raw + unit, [v, v * 1000], "wanyi"))
         elif unit == "万":
             out.append((raw + unit, [v * 10000, v * 10, v / 100], "wan"))
+        elif unit.endswith("倍"):   # 增长了7.3倍 → "up 730%" (house style) or "8.3 times"
+            out.append((raw + unit, [v, v * 100, v + 1], "times"))
         elif unit == "月" and 1 <= v <= 12 and v.is_integer():
             out.append((raw + unit, [v], "month"))
         else:
@@ -99,6 +103,8 @@ def check_numbers(zh: str, en: str) -> list[str]:
     missing = []
     for form, accepted, kind in expected_numbers(zh):
         ok = any(math.isclose(a, h, rel_tol=1e-9, abs_tol=1e-9) for a in accepted for h in have)
+        if not ok and kind == "yi":   # house style rounds billions to two decimals: US$436.55 billion
+            ok = any(abs(accepted[0] - h) <= 0.005 + 1e-9 and h != int(h) for h in have)
         if not ok and kind in ("", "年", "日") and accepted[0].is_integer() and 0 <= accepted[0] <= 20:
             ok = re.search(rf"\b{WORDS[int(accepted[0])]}\b", low) is not None
         if not ok and kind == "month":
@@ -132,32 +138,32 @@ def check_entry(e: polib.POEntry, path: Path, glossary: list[Term]) -> list[Find
         out.append(Finding("cjk", "error", p, ln, e.msgctxt, f"Chinese left in English: {''.join(CJK_RE.findall(en))[:20]}"))
     for tok in TOKENS:
         a, b = len(re.findall(tok, zh)), len(re.findall(tok, en))
+        if tok == r"\{\+\+" and b > a:
+            continue   # the translator's own editorial insertions ({++February++}) are allowed
         if a != b:
             out.append(Finding("markup", "error", p, ln, e.msgctxt,
                                f"markup token {tok!r}: {a} in source, {b} in translation"))
+    out += [Finding("markup", "error", p, ln, e.msgctxt, m + qa_markup.FIX) for m in qa_markup.compare(zh, en)]
     if re.search(r"[。！？]\s*[”’」]?$", zh.strip()) and not re.search(r"[.!?…][\"'”’)\]]*(\[@[\d,\-]+\]|\[\^\w+\])*$", en.strip()):
         out.append(Finding("punctuation", "warning", p, ln, e.msgctxt, "source ends a sentence; translation does not"))
     return out
 
 
-def extra_segments(paths, doc) -> list[Segment]:
-    """Strings of the document's tables and charts (from the tables stage), for its PO file."""
-    try:
-        from . import charts as charts_mod, tables as tables_mod
-    except ImportError:
-        return []
-    if not hasattr(charts_mod, "strings") or not hasattr(tables_mod, "extract"):
-        return []
+def extra_segments(paths, doc, tables: dict | None = None) -> list[Segment]:
+    """Strings of the document's tables and charts (from the tables stage), for its PO file.
+    `tables` (id -> Table, from the build context) avoids extracting the tables again."""
+    from . import charts as charts_mod, tables as tables_mod
+
     out = []
     for b in doc.blocks():
         if b.kind == "table":
-            t = tables_mod.extract(doc.meta, b)
+            t = (tables or {}).get(b.attrs.get("table_id")) or tables_mod.extract(doc.meta, b)
             for ctx, zh, en in charts_mod.strings(t):
                 out.append(Segment(ctx, zh, "table/chart label", f"{doc.meta.file}:{b.line}", en or ""))
     return out
 
 
-def run(root: Path, docs=None) -> Report:
+def run(root: Path, docs=None, tables: dict | None = None) -> Report:
     """Check every PO entry; with `docs`, also check that the PO files match the documents
     (a msgctxt that matches no block, a PO file for an unknown document, segments missing)."""
     from .i18n import segments
@@ -171,7 +177,7 @@ def run(root: Path, docs=None) -> Report:
         from .pipeline import Paths
 
         paths = Paths(root)
-        wanted = {d.id: {s.ctx: s.msgid for s in segments(d, extra_segments(paths, d))} for d in docs}
+        wanted = {d.id: {s.ctx: s.msgid for s in segments(d, extra_segments(paths, d, tables))} for d in docs}
     for path in sorted((i18n_dir / "en").glob("*.po")):
         po = load_po(path)
         doc_id = path.stem
@@ -187,6 +193,7 @@ def run(root: Path, docs=None) -> Report:
                                                "msgctxt matches no block of the document: run `build.py translate --update`"))
                 continue
             report.findings.extend(check_entry(e, path, glossary))
+        report.findings.extend(qa_style.findings(path, po, glossary, root, Finding))
         if expect is not None:
             have = {e.msgctxt for e in po if not e.obsolete}
             for ctx in sorted(set(expect) - have):

@@ -7,7 +7,6 @@ lang="zh" — it never passes as English.
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,68 +14,17 @@ from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import editorial
-from .i18n import Catalog
+from .errors import BuildError, Problem
+from . import editorial, safety
+from .i18n import Catalog, place_notes
 from .model import Block, Document, Section
+from .numerals import number_en
+from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
+from .view import section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
+
+_cn_number_en = number_en   # the old name, still imported by pdf.py
 
 LANGS = ("zh", "en")
-UI = {
-    # key: (zh, en) — the site's own strings; English also lives in data/i18n/en/ui.po
-    "home": ("首页", "Home"),
-    "documents": ("文献", "Documents"),
-    "data": ("数据", "Data"),
-    "glossary": ("术语表", "Glossary"),
-    "parallel": ("对照", "Side by side"),
-    "publisher": ("发布者/作者", "Publisher / author"),
-    "date": ("日期", "Date"),
-    "source_url": ("原文链接", "Original URL"),
-    "rights": ("版权说明", "Rights"),
-    "script": ("原文字体", "Original script"),
-    "format": ("来源格式", "Source format"),
-    "contents": ("目录", "Contents"),
-    "source_toc": ("原文目录", "The source's table of contents"),
-    "missing": ("原文缺此章节", "not in the source text"),
-    "truncated": ("原文到此为止：目录所列以下章节未见于原文正文。", "The source text ends here: the following chapters listed in its table of contents are not in the source."),
-    "editorial": ("编辑说明（修复报告）", "Editorial notes (repair report)"),
-    "joined": ("跨页/断行段落接合", "paragraphs rejoined across page breaks / line wraps"),
-    "moved": ("移位（页脚材料、表格）", "items moved (page-footer material, tables)"),
-    "dropped": ("删除（广告、样板文字、不安全 HTML）", "removed (spam, boilerplate, unsafe HTML)"),
-    "corrected": ("编者更正", "editorial corrections"),
-    "figure_no_data": ("原文只给出图题和数据来源，未包含图表数据，故此处不绘制图表。",
-                       "The source gives only this figure's caption and source, not its data, so no chart is drawn."),
-    "image_withheld": ("图片未转载（原图由第三方托管）。", "Image not reproduced (hosted by a third party)."),
-    "untranslated": ("尚未翻译", "Not yet translated"),
-    "original_script": ("原文（繁体）", "Original text (traditional script)"),
-    "abstract": ("摘要", "Abstract"),
-    "keywords": ("关键词", "Keywords"),
-    "clc": ("中图分类号", "CLC number"),
-    "received": ("收稿日期", "Received"),
-    "author_bio": ("作者简介", "About the authors"),
-    "footnotes": ("注释", "Notes"),
-    "references": ("参考文献", "References"),
-    "sections": ("章节", "Sections"),
-    "translation_credit": ("中文翻译", "Chinese translation"),
-    "original_en": ("英文原文", "English original"),
-    "report_title": ("中美经贸关系：双语资料汇编", "China–US Economic and Trade Relations: A Bilingual Source Reader"),
-    "report_intro": ("本站将五篇关于中美经贸关系的中文原始文献整理为可检索、可打印的中英双语报告：文本经规则化修复，表格转为数据并重绘图表，英文版由本项目自行翻译。",
-                     "This site turns five Chinese source documents on China–US economic and trade relations into a searchable, printable bilingual report: the texts are repaired by reproducible rules, tables become data with regenerated charts, and the English edition is this project's own translation."),
-    "pdf": ("PDF 下载", "PDF downloads"),
-    "pdf_zh": ("中文版", "Chinese edition"),
-    "pdf_en": ("英文版", "English edition"),
-    "pdf_sbs": ("中英对照版", "Side-by-side edition"),
-    "editor_inserted": ("编者补入", "inserted by the editor"),
-}
-
-
-def ui(key: str, lang: str, cat: Catalog | None = None) -> str:
-    zh, en = UI[key]
-    if lang == "zh":
-        return zh
-    if cat is not None:
-        got = cat.get(f"ui/{key}", zh)
-        if got:
-            return got
-    return en
 
 
 # ---------------------------------------------------------------- page model
@@ -119,6 +67,27 @@ class Text:
 
     def __init__(self, lang: str, cat: Catalog, ref_page: str | None, stats: dict):
         self.lang, self.cat, self.ref_page, self.stats = lang, cat, ref_page, stats
+        self.notes: list[str] = []    # translator's notes called on this page, in order
+
+    def tn(self, md: str, ctx: str, zh: str) -> str:
+        """`md` with calls (TN1, TN2 …) for the segment's translator's notes; English only."""
+        if self.lang != "en":
+            return md
+        calls = []
+        for note in self.cat.notes(ctx, zh):
+            self.notes.append(note.text)
+            k = len(self.notes)
+            calls.append((note.anchor, f'<a href="#tn-{k}" title="{html.escape(ui("tn", "en", self.cat))}">TN{k}</a>'))
+        return place_notes(md, calls) if calls else md
+
+    def notes_md(self) -> str:
+        """The page's list of translator's notes (raw HTML: the note text is escaped data)."""
+        if not self.notes:
+            return ""
+        items = "".join(f'<li id="tn-{k}"><span class="tn-label">TN{k}</span> {html.escape(n, quote=False)}</li>\n'
+                        for k, n in enumerate(self.notes, 1))
+        return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
+                f'<ol class="tn-list">\n{items}</ol>\n</section>')
 
     def get(self, ctx: str, zh: str) -> tuple[str, bool]:
         """(markdown, is_translated)."""
@@ -131,27 +100,31 @@ class Text:
         return en, True
 
     def inline(self, text: str) -> str:
-        text = re.sub(r"\[@([\d,\-]+)\]", self._cite, text)
-        return mark_zh(text) if self.lang == "en" else text
+        """Inline Markdown of the model → page Markdown: text escaped, only our tokens are markup
+        (safety.inline_md is the boundary)."""
+        tokens = safety.Tokens(cite=self._cite, textfn=mark_zh if self.lang == "en" else None)
+        out = safety.inline_md(text, tokens)
+        if tokens.refused:
+            self.stats.setdefault("refused_links", []).extend(tokens.refused)
+        return out
 
-    def _cite(self, m) -> str:
-        nums = m.group(1)
-        first = re.split(r"[,\-]", nums)[0]
+    def _cite(self, nums: str) -> str:
+        first = re.split(r"[,\-–]", nums)[0]
         if self.ref_page is None:
-            return f"[{nums}]"
+            return f"\\[{nums}\\]"
         return f"<sup class=\"cite\">[\\[{nums}\\]]({self.ref_page}#ref-{first})</sup>"
 
     def para(self, ctx: str, zh: str, cls: str = "") -> str:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
         if ok:
-            return md + (f"\n{{: .{cls} }}" if cls else "")
+            return self.tn(md, ctx, zh) + (f"\n{{: .{cls} }}" if cls else "")
         return untranslated_block(md)
 
     def span(self, ctx: str, zh: str) -> str:
         md, ok = self.get(ctx, zh)
         md = self.inline(md)
-        return md if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
+        return self.tn(md, ctx, zh) if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
 
 
 _ZH_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’·—]*")
@@ -215,7 +188,8 @@ def heading_notes(s: Section, t: Text, doc_id: str) -> list[str]:
 
 
 def md_inline_escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    """Plain text (a quotation of the source) for a page: shown as written, never markup."""
+    return safety.quote(text)
 
 
 def r_list_item(b: Block, t: Text, ctx) -> str:
@@ -223,8 +197,10 @@ def r_list_item(b: Block, t: Text, ctx) -> str:
     body = t.inline(body)
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span> <em class="untranslated-marker">(not yet translated)</em>'
+    else:
+        body = t.tn(body, b.id, b.text)
     if b.attrs.get("ordered"):
-        return f"{b.attrs.get('number') or 1}. {body}"
+        return f"{re.sub(r'[^0-9]', '', str(b.attrs.get('number') or '')) or 1}. {body}"
     return f"- {body}"
 
 
@@ -266,10 +242,12 @@ def r_subheadline(b: Block, t: Text, ctx) -> str:
 def r_reference(b: Block, t: Text, ctx) -> str:
     n = b.attrs["number"]
     body, ok = t.get(b.id, b.text)
+    body = t.inline(body)
     if not ok:
         body = f'<span lang="zh" class="untranslated">{body}</span>'
     elif t.lang == "en":
-        body = mark_zh(body)
+        body = t.tn(body, b.id, b.text)
+    n = re.sub(r"[^0-9A-Za-z-]", "", str(n))
     return f"\\[{n}\\] {body}\n{{: #ref-{n} .reference }}"
 
 
@@ -285,6 +263,12 @@ def render_blocks(blocks: list[Block], t: Text, ctx) -> list[tuple[Block | None,
     out: list[tuple[Block | None, str]] = []
     prev_list = None
     for b in blocks:
+        if b.kind not in BLOCK_RENDERERS:
+            raise BuildError(Problem(str(ctx.get("source") or b.id.split("/")[0]), b.line,
+                                     f"block {b.id} has kind {b.kind!r}, which no page template renders "
+                                     f"(known: {', '.join(BLOCK_RENDERERS)})",
+                                     "this is a bug in the source adapter for this format: report it with the file; "
+                                     "meanwhile a correction can remove the construct at this line"))
         md = BLOCK_RENDERERS[b.kind](b, t, ctx)
         if b.kind == "list_item" and prev_list == b.attrs.get("list") and out:
             out[-1] = (out[-1][0], out[-1][1] + "\n" + md)
@@ -299,21 +283,9 @@ def heading_md(s: Section, t: Text, base_level: int, doc_id: str) -> str:
     title = t.span(f"{doc_id}/{s.id}/title", s.title) if s.title else ""
     number = s.number
     if t.lang == "en" and number and not re.match(r"^\d", number):
-        number = _cn_number_en(number)
-    text = f"{number} {title}".strip() if number else title
+        number = number_en(number)
+    text = f"{safety.text(number)} {title}".strip() if number else title
     return f"{'#' * level} {text} {{ #{s.id} }}"
-
-
-_CN = "一二三四五六七八九十"
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-
-
-def _cn_number_en(number: str) -> str:
-    inner = number.strip("()（）")
-    if inner and inner in _CN:
-        i = _CN.index(inner)
-        return f"({i + 1})" if number.startswith(("(", "（")) else _ROMAN[i] + "."
-    return number
 
 
 # ---------------------------------------------------------------- pages
@@ -365,11 +337,15 @@ def alternates(view: str, slug: str) -> dict:
 def _page_title(page: Page, t: Text, lang: str) -> str:
     doc = page.doc
     if page.kind == "document":
-        return strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0])
+        return safety.text(strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0]))
     s = page.sections[0]
     title = strip_md(t.get(f"{doc.id}/{s.id}/title", s.title)[0]) if s.title else ""
-    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else _cn_number_en(s.number)
-    return f"{number} {title}".strip()
+    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else number_en(s.number)
+    return safety.text(f"{number} {title}".strip())
+
+
+def _join(*parts: str) -> str:
+    return "\n\n".join(p for p in parts if p)
 
 
 def title_section(page: Page) -> Section | None:
@@ -384,13 +360,6 @@ def title_section(page: Page) -> Section | None:
 def title_id(page: Page) -> str:
     s = title_section(page)
     return s.id if s else "title"
-
-
-def strip_md(text: str) -> str:
-    text = re.sub(r"\{\+\+(.*?)\+\+\}", r"\1", text)
-    text = re.sub(r"\[@[\d,\-]+\]|\[\^\w+\]|\^(\d+)\^", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return text.replace("\\", "").replace("**", "").strip()
 
 
 class Renderer:
@@ -418,7 +387,8 @@ class Renderer:
 
     def body(self, page: Page, t: Text, lang: str, page_url: str, base_level: int) -> str:
         parts = []
-        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./"}
+        ctx = {"table_renderer": self.table_renderer, "rel": rel(page_url, "") if page_url else "./",
+               "source": page.doc.meta.path}
         for s in page.sections:
             if (s.title or s.number) and s is not title_section(page):
                 parts.append(heading_md(s, t, base_level, page.doc.id))
@@ -432,6 +402,7 @@ class Renderer:
         for fn in doc.footnotes:
             if f"[^{fn.key}]" in body:
                 md, ok = t.get(fn.id, fn.text)
+                md = t.inline(md).replace("\n", " ")
                 out.append(f"[^{fn.key}]: {md if ok else '<span lang=zh>' + md + '</span> (not yet translated)'}")
         return "\n\n".join(out)
 
@@ -445,7 +416,7 @@ class Renderer:
 
     def toc_title(self, doc: Document, lang: str, t: Text):
         def title_of(i, e):
-            num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
+            num = e["number"] if lang == "zh" else number_en(e["number"])
             return f"{num} {strip_md(t.get(f'{doc.id}/toc/{i}', e['title'])[0])}".strip()
         return title_of
 
@@ -471,7 +442,7 @@ class Renderer:
             else:
                 body = self.body(page, t, lang, url, base_level=1)
                 md = self.env.get_template("section.md.j2").render(
-                    **common, body=body, truncated=truncated, footnotes=self.footnotes(doc, t, body))
+                    **common, body=body, truncated=truncated, footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)))
             out[page.slug] = md
         return out
 
@@ -488,14 +459,14 @@ class Renderer:
         for key in ("abstract", "keywords"):
             if front.get(key):
                 if lang == "en" and front.get(f"{key}_en") and not self.cat.get(f"{doc.id}/front/{key}", front[key]):
-                    val = front[f"{key}_en"]
+                    val = t.inline(front[f"{key}_en"])
                 else:
                     val = t.span(f"{doc.id}/front/{key}", front[key])
                 fields.append((ui(key, lang, self.cat), val))
         if front.get("clc"):
-            fields.append((ui("clc", lang), f"{front['clc']} · {front.get('doc_code', '')} · {front.get('article_no', '')}"))
+            fields.append((ui("clc", lang), safety.text(f"{front['clc']} · {front.get('doc_code', '')} · {front.get('article_no', '')}")))
         if front.get("received"):
-            fields.append((ui("received", lang), front["received"]))
+            fields.append((ui("received", lang), safety.text(front["received"])))
         if front.get("author_bio"):
             fields.append((ui("author_bio", lang), t.span(f"{doc.id}/front/author_bio", front["author_bio"])))
         toc = []
@@ -505,26 +476,28 @@ class Renderer:
                 present_slugs[strip_md(s.title)] = (rel(url, view_url(common["view"], p.slug))  # raw HTML: URL-relative
                                                     + ("" if s is p.sections[0] else f"#{s.id}"))
         for i, e in enumerate(doc.toc, 1):
-            num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
-            toc.append({"level": e["level"], "present": e["present"], "number": num,
-                        "title": strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0]),
+            num = e["number"] if lang == "zh" else number_en(e["number"])
+            toc.append({"level": int(e["level"]), "present": e["present"], "number": safety.text(num),
+                        "title": safety.text(strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0])),
                         "href": present_slugs.get(strip_md(e["title"]))})
         section_links = [{"title": _page_title(p, t, lang), "href": frel(view_file(common["view"], page.slug), view_file(common["view"], p.slug))}
                          for p in pages[1:]] if not doc.toc else []
         body = self.body(page, t, lang, url, base_level=2)
-        original = [b.attrs["original"] for b in doc.blocks() if b.attrs.get("original")] if lang == "zh" else []
+        original = [safety.quote(b.attrs["original"]) for b in doc.blocks() if b.attrs.get("original")] if lang == "zh" else []
         # the repair report is on the editorial notes page; readers get one sentence and a link
         notes_href = rel(url, view_url(lang, editorial.slug(doc)))
         notes_label = editorial.word("link", lang, self.cat)
         truncation = editorial.truncation(doc, lang, self.toc_title(doc, lang, t))
         return self.env.get_template("document.md.j2").render(
-            **{**common, "title": common["title"]}, title_id=title_id(page), meta=doc.meta, front=front,
+            **{**common, "title": common["title"]}, title_id=title_id(page),
+            meta={"url": safety.safe_url(doc.meta.url or "") or "", "date": safety.text(doc.meta.date or "")},
+            front={"original_en_url": safety.safe_url(front.get("original_en_url") or "") or ""},
             rights=doc.meta.rights_in(lang),
-            publisher=strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0]),
+            publisher=safety.text(strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0])),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
             body=body, truncated=truncated, original=original, notes_href=notes_href, notes_label=notes_label,
             truncation=truncation,
-            footnotes=self.footnotes(doc, t, body), pdfs=self.pdf_links(url, lang),
+            footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)), pdfs=self.pdf_links(url, lang),
             credit=t.span(f"{doc.id}/front/translation_credit", front["translation_credit"])
             if front.get("translation_credit") else "")
 
@@ -534,15 +507,16 @@ class Renderer:
         ctx = {"table_renderer": self.table_renderer, "rel": rel(url, "")}
         rows = []
         if page.kind == "document":   # the title, once: the page's H1 and its English beside it
-            rows.append({"heading": "", "anchor": "meta", "zh": f"# {doc.meta.title['zh']} {{ #{title_id(page)} }}",
+            rows.append({"heading": "", "anchor": "meta", "zh": f"# {safety.text(strip_md(doc.meta.title['zh']))} {{ #{title_id(page)} }}",
                          "en": '<p class="sbs-heading sbs-title" role="heading" aria-level="1">'
                                + te.span(f"{doc.id}/meta/title", doc.meta.title["zh"]) + "</p>"})
             for i, ln in enumerate(doc.front.get("lines", []), 1):
-                rows.append({"heading": "", "anchor": f"front-line{i}", "zh": ln, "en": te.span(f"{doc.id}/front/line{i}", ln)})
+                rows.append({"heading": "", "anchor": f"front-line{i}", "zh": tz.span(f"{doc.id}/front/line{i}", ln),
+                             "en": te.span(f"{doc.id}/front/line{i}", ln)})
             for key in ("abstract", "keywords"):
                 if doc.front.get(key):
                     rows.append({"heading": "", "anchor": f"front-{key}",
-                                 "zh": f"**{ui(key, 'zh')}：** {doc.front[key]}",
+                                 "zh": f"**{ui(key, 'zh')}：** {tz.span(f'{doc.id}/front/{key}', doc.front[key])}",
                                  "en": f"**{ui(key, 'en')}:** " + (te.span(f"{doc.id}/front/{key}", doc.front[key]))})
         for s in page.sections:
             if (s.title or s.number) and s is not title_section(page):
@@ -560,7 +534,7 @@ class Renderer:
         foot = self.footnotes(doc, tz, body_all)
         # a section page's first row already carries its heading; a document page needs the title
         return self.env.get_template("parallel.md.j2").render(
-            **common, rows=rows, footnotes=foot, page_heading="")
+            **common, rows=rows, footnotes=_join(te.notes_md(), foot), page_heading="")
 
     def home(self, docs: list[Document], lang: str) -> str:
         t = Text(lang, self.cat, None, self.stats)
@@ -568,10 +542,10 @@ class Renderer:
         me = view_file(lang, "index")
         items = []
         for d in docs:
-            items.append({"id": d.id, "title": strip_md(t.get(f"{d.id}/meta/title", d.meta.title["zh"])[0]),
+            items.append({"id": d.id, "title": safety.text(strip_md(t.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])),
                           "link": frel(me, view_file(lang, f"{d.id}/index")),
-                          "publisher": strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0]),
-                          "date": d.meta.date,
+                          "publisher": safety.text(strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0])),
+                          "date": safety.text(d.meta.date or ""),
                           "truncated": editorial.truncation(d, lang, self.toc_title(d, lang, t))})
         pdfs = self.pdf_links(url, lang)
         return self.env.get_template("home.md.j2").render(
@@ -591,9 +565,9 @@ class Renderer:
     def glossary_page(self, lang: str) -> str:
         def note(g):       # Chinese pages show the Chinese note (the English one, marked, when there is none)
             if lang == "zh" and g.note_zh:
-                return g.note_zh
-            return f'<span lang="en">{g.note}</span>' if lang == "zh" and g.note else mark_zh(g.note)
-        rows = "\n".join(f'| <span lang="zh">{g.zh}</span> | <span lang="en">{g.en}</span> | {note(g)} |'
+                return safety.text(g.note_zh)
+            return f'<span lang="en">{safety.text(g.note)}</span>' if lang == "zh" and g.note else mark_zh(safety.text(g.note or ""))
+        rows = "\n".join(f'| <span lang="zh">{safety.text(g.zh)}</span> | <span lang="en">{safety.text(g.en)}</span> | {note(g)} |'
                          for g in self.glossary)
         head = "| 中文 | English | 说明 |" if lang == "zh" else "| Chinese | English | Note |"
         return self.simple_page(lang, "glossary", ui("glossary", lang),
@@ -601,13 +575,11 @@ class Renderer:
 
     def parallel_index(self, docs: list[Document]) -> str:
         """zh/parallel/index.md: the side-by-side editions of every document."""
-        t = Text("zh", self.cat, None, self.stats)
         te = Text("en", self.cat, None, self.stats)
         me = view_file("sbs", "index")
         lines = [f"# {ui('parallel', 'zh')} · {ui('parallel', 'en')}", ""]
         for d in docs:
-            zh = strip_md(d.meta.title["zh"])
-            en = strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])
+            zh = safety.text(strip_md(d.meta.title["zh"]))
+            en = safety.text(strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0]))
             lines.append(f"- [{zh}]({frel(me, view_file('sbs', d.id + '/index'))}) — <span lang=\"en\">{en}</span>")
-        del t
         return self.simple_page("sbs", "index", ui("parallel", "zh"), "\n".join(lines), no_search=True)

@@ -113,10 +113,9 @@ def split_index(site_dir: Path, langs=("en",)) -> dict[str, int]:
         prefix = f"{lang}/"
         mine = [dict(d, location=d["location"][len(prefix):]) for d in docs if d["location"].startswith(prefix)]
         out = Path(site_dir) / lang / "search" / "search_index.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps({**data, "docs": mine}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        write_atomic(out, json.dumps({**data, "docs": mine}, ensure_ascii=False, separators=(",", ":")))   # 0644
         counts[lang] = len(mine)
     rest = [d for d in docs if not any(d["location"].startswith(f"{lang}/") for lang in langs)]
-    index.write_text(json.dumps({**data, "docs": rest}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    write_atomic(index, json.dumps({**data, "docs": rest}, ensure_ascii=False, separators=(",", ":")))
     counts["default"] = len(rest)
     return counts

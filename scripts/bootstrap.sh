@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-test}"
 need_apt=()
 fc-list :lang=zh family 2>/dev/null | grep -qi "noto" || need_apt+=(fonts-noto-cjk fontconfig)
+fc-list "Liberation Serif" family 2>/dev/null | grep -q . || need_apt+=(fonts-liberation)   # Latin text in the English PDF
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ "$mode" = "test" ]; then
   command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)

@@ -20,9 +20,8 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    from bireport.pipeline import Paths, generate, run_mkdocs
+    from bireport.pipeline import build
 
     root = copy_project(tmp_path_factory.mktemp("site") / "proj")
-    generate(root, quiet=True, force=True)
-    run_mkdocs(Paths(root))
+    build(root, pdf=False, quiet=True, force=True)      # `build.py build --no-pdf`
     return root

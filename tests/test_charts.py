@@ -77,6 +77,7 @@ def test_english_units_and_values(built):
     rows = [r for ds in spec["datasets"].values() for r in ds
             if r.get("year") == 2012 and r.get("series") == "China–US trade"]
     assert rows and rows[0]["value"] == 486.204 and rows[0]["unit"] == "USD billion"
+    assert rows[0]["value_text"] == "486.2 USD billion"     # the precision the source carries (4 862.04 亿)
     svg = Path(res[tid]["en"]["svg"]).read_text(encoding="utf-8")
     assert "USD billion" in svg and "亿美元" not in svg
     # percentages unchanged in English
@@ -85,7 +86,7 @@ def test_english_units_and_values(built):
     assert share[0]["value"] == 13.06
     zh = json.loads(Path(res[tid]["zh"]["json"]).read_text(encoding="utf-8"))
     assert any(r.get("value") == 4862.04 for ds in zh["datasets"].values() for r in ds)
-    assert "486.204" in res[tid]["en"]["description"]
+    assert "486.2 USD billion" in res[tid]["en"]["description"] and "486.204" not in res[tid]["en"]["description"]
 
 
 def test_tr_overrides_schema_label(tmp_path):

@@ -62,3 +62,67 @@ def test_html_dropped_items_are_reported(tmp_path):
     rules = {d["rule"] for d in ctx.report.dropped}
     assert {"boilerplate", "no-hotlink"} <= rules
     assert any("script" in d["text"] or "script" in d["rule"] for d in ctx.report.dropped)
+
+
+def _fixture(name, tmp_path):
+    spec = yaml.safe_load((Path(__file__).parent / "fixtures" / "repairs" / f"{name}.yaml").read_text())
+    return run_fixture(spec, tmp_path)
+
+
+def test_running_headers_and_page_numbers_are_reported(tmp_path):
+    _items, ctx = _fixture("running_header", tmp_path)
+    found = {d["rule"]: d for d in ctx.report.dropped}
+    assert found["running-header"]["text"] == "某会─2013年1月16日"
+    assert "lines 1, 9, 18" in found["running-header"]["reason"]
+    assert found["page-number"]["text"] == "101 … 103"
+
+
+def test_front_matter_goes_to_metadata(tmp_path):
+    _items, ctx = _fixture("md_front_matter", tmp_path)
+    meta = ctx.front["source_meta"]
+    assert meta["title"] == "报告标题" and meta["date"] == "2020-02-26" and meta["tags"] == ["甲", "乙"]
+    assert meta["url"] == "https://example.org/a/%E5%A0%B1"
+    assert any("front matter" in m for m in ctx.report.moved)
+
+
+def test_text_front_matter_lines(tmp_path):
+    _items, ctx = _fixture("text_front_matter", tmp_path)
+    assert ctx.front["title"] == "决胜某某目标"
+    assert ctx.front["lines"] == ["——在某某大会上的报告", "（2017年10月18日）", "某某人"]
+    assert ctx.front["date_line"] == "（2017年10月18日）"
+
+
+def test_raw_html_drops_are_reported(tmp_path):
+    items, ctx = _fixture("md_raw_html", tmp_path)
+    assert {"no-hotlink", "html-comment", "inline SVG", "shortcode"} <= {d["rule"] for d in ctx.report.dropped}
+    assert all(it.kind != "html" for it in items)
+
+
+def test_pipe_table_not_numeric_is_reported_as_rows(tmp_path):
+    items, ctx = _fixture("md_pipe_table", tmp_path)
+    assert any("pipe table (3 rows)" in w for w in ctx.report.warnings)
+    assert items[1].attrs["original"] == "項目｜2019年｜**2020年(變幅)**"
+
+
+def test_numeric_pipe_table_becomes_a_table_item(tmp_path):
+    spec = {"format": "markdown", "input": "表1 中国与美国贸易额\n\n| 年份 | 贸易额/亿美元 |\n| --- | ---: |\n"
+                                           "| 2012 | 4862.04 |\n| 2013 | 5210.02 |\n\n后文。\n"}
+    items, _ctx = run_fixture(spec, tmp_path)
+    table = next(it for it in items if it.kind == "table")
+    assert table.attrs["number"] == "1" and table.attrs["caption"] == "中国与美国贸易额"
+    assert table.attrs["rows"] == [(3, "年份\t贸易额/亿美元"), (5, "2012\t4862.04"), (6, "2013\t5210.02")]
+    assert [it.kind for it in items] == ["table", "paragraph"]
+
+
+def test_traditional_manifest_title_is_converted(tmp_path):
+    spec = {"format": "plaintext", "script": "Hant-HK", "input": "第一段。\n"}
+    src = tmp_path / "src.txt"
+    src.write_text(spec["input"], encoding="utf-8")
+    from bireport.manifest import DocumentMeta
+    meta = DocumentMeta(id="t", file="src.txt", format="plaintext", script="Hant-HK",
+                        title={"zh": "財政預算案", "en": "Budget"}, publisher={"zh": "眾新聞", "en": "p"},
+                        date="2020", path=src)
+    ctx = Context(meta, load_patterns(ROOT / "data"), {"corrections": [], "headings": []})
+    repair(ADAPTERS["plaintext"](spec["input"], meta), ctx)
+    assert meta.title["zh"] == "财政预算案" and meta.publisher["zh"] == "众新闻"
+    assert ctx.front["title_original"] == "財政預算案"

@@ -238,25 +238,24 @@ def test_duplicate_table_id(tmp_path):
     b = T.extract(META, SimpleNamespace(kind="table", attrs={**_item(GOOD).attrs, "caption_line": 20}),
                   _pres_for("9"))
     with pytest.raises(BuildError, match=r"doc\.md:20: .*duplicate table id doc-t9 \(also .*doc\.md:1\)"):
-        T.write_tables([a, b], tmp_path)
+        T.check_unique([a, b])
 
 
 # --- writing --------------------------------------------------------------------------------
 
-def test_write_tables_deterministic(extracted, tmp_path):
+def test_generated_files_deterministic(extracted, tmp_path):
     ts = list(extracted.values())
-    T.write_tables(ts, tmp_path / "a")
-    T.write_tables(list(reversed(ts)), tmp_path / "b")
-    for p in sorted((tmp_path / "a").iterdir()):
-        assert p.read_bytes() == (tmp_path / "b" / p.name).read_bytes()
-    assert not list((tmp_path / "a").glob(".*.tmp"))
+    a = T.generated_files(ts, tmp_path / "a", update=True)
+    b = T.generated_files(list(reversed(ts)), tmp_path / "b", update=True)
+    assert a == b and sorted(a) == sorted([f"{t}.csv" for t in EXPECTED_IDS] + [f"{t}.schema.yaml" for t in EXPECTED_IDS]
+                                          + ["datapackage.json"])
 
 
 def test_datapackage(extracted, tmp_path):
-    p = T.write_datapackage(list(extracted.values()), tmp_path)
-    pkg = json.loads(p.read_text(encoding="utf-8"))
+    text = T.datapackage_text(list(extracted.values()))
+    pkg = json.loads(text)
     assert [r["name"] for r in pkg["resources"]] == sorted(EXPECTED_IDS)
-    assert p.read_text(encoding="utf-8") == (TABLES_DIR / "datapackage.json").read_text(encoding="utf-8")
+    assert text == (TABLES_DIR / "datapackage.json").read_text(encoding="utf-8")
     res = pkg["resources"][3]
     assert {f["name"]: f["type"] for f in res["schema"]["fields"]}["value"] == "number"
     assert "10^8" in json.dumps(pkg)
@@ -270,7 +269,7 @@ def test_table_markdown_grouped_header_and_warning(extracted):
     assert '<th scope="colgroup" colspan="2">生物技术</th>' in md
     assert "<caption>表6 " in md and 'class="num">28.99<' in md
     assert '!!! warning "数据校验"' in md and "2.88%" in md
-    assert 'href="../../data/tables/zhao-liu-decoupling-2025-t6.csv"' in md
+    assert 'href="../../downloads/zhao-liu-decoupling-2025-t6.zh.csv"' in md
     en = T.table_markdown(t, "en", lambda c, z: "Biotech" if c.endswith("/label/group-1") else None, "")
     assert "Biotech</th>" in en and '!!! warning "Data check"' in en and "(USD billion)" in en
     assert 'class="num">0.139<' in en  # 1.39 亿美元 = 0.139 USD billion
@@ -285,5 +284,15 @@ def test_table_markdown_footnote_and_blocks(extracted):
 
 
 def test_data_page(extracted):
-    md = T.data_page_markdown(list(extracted.values()), "zh", None, "../")
-    assert md.startswith("# 数据") and md.count("[下载 CSV]") == 10 and md.count("!!! warning") == 2
+    docs = [SimpleNamespace(id=d, meta=SimpleNamespace(title={"zh": f"标题{d}", "en": f"Title {d}"}, rights="r"))
+            for d in ("zhao-liu-decoupling-2025", "scio-whitepaper-2025")]
+    md = T.data_page_markdown(list(extracted.values()), "zh", None, "../", docs)
+    assert md.startswith("# 数据") and md.count(".zh.csv\" download>CSV（中文）") == 10
+    assert md.count(".en.csv\" download>CSV（英文）") == 10 and md.count("tables.zh.xlsx") == 11
+    # grouped by document, in the documents' order, under their titles (never a slug as a label)
+    assert md.index("## 标题zhao-liu-decoupling-2025") < md.index("## 标题scio-whitepaper-2025")
+    assert md.index("## 标题zhao-liu-decoupling-2025") < md.index("### 表1 ") and "文献: `" not in md
+    assert 'href="../downloads/bireport-data.zip"' in md and 'href="../data/tables/datapackage.json"' in md
+    assert md.count("校验: 1 条提示") == 2 and "版权" in md
+    en = T.data_page_markdown(list(extracted.values()), "en", None, "", docs)
+    assert "## Title scio-whitepaper-2025" in en and en.count("Check: passed") == 8

@@ -14,7 +14,7 @@ import yaml
 
 from ..model import RepairReport
 from ..sources.base import Item
-from . import rules
+from . import markup, rules, text
 
 
 @dataclass
@@ -34,9 +34,13 @@ class Context:
 # (name, rule, formats it applies to — None = all)
 RULES: list[tuple[str, Callable, tuple | None]] = [
     ("to_simplified", rules.to_simplified, None),
+    ("metadata", markup.metadata, ("markdown", "plaintext", "ocr")),
+    ("link_bars", markup.link_bars, ("markdown",)),
     ("drop_spam", rules.drop_spam, None),
     ("report_sanitised", rules.report_sanitised, ("html",)),
     ("drop_boilerplate", rules.drop_boilerplate, None),
+    ("running_headers", text.running_headers, ("ocr", "plaintext")),
+    ("text_front_matter", text.text_front_matter, ("plaintext",)),
     ("reflow_ocr", rules.reflow_ocr, ("ocr",)),
     ("classify_plain_lines", rules.classify_plain_lines, ("plaintext",)),
     ("ocr_spaces", rules.ocr_spaces, ("ocr",)),
@@ -45,6 +49,7 @@ RULES: list[tuple[str, Callable, tuple | None]] = [
     ("front_matter", rules.front_matter, None),
     ("footnote_definitions", rules.footnote_definitions, None),
     ("tables_and_figures", rules.tables_and_figures, None),
+    ("pipe_tables", markup.pipe_tables, None),
     ("rejoin_page_breaks", rules.rejoin_page_breaks, None),
     ("rejoin_list_items", rules.rejoin_list_items, None),
     ("heading_levels", rules.heading_levels, None),

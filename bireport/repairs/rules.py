@@ -7,26 +7,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..numerals import cn_to_int
 from ..sources.base import CJK, CJK_RE, Item, join_cjk
 
 TERMINAL_RE = re.compile(r"[。！？!?；;：:…][”’」』）)\]]*$|[。！？!?][”’」』）)]?\s*(\[@[\d,\-]+\]|\[\^\w+\])*$")
 NUMBER_RE = re.compile(
-    r"^(?:(?P<arabic>\d+(?:\.\d+)*)\.?\s+|(?P<cn>[一二三四五六七八九十]+)、|[(（](?P<cnp>[一二三四五六七八九十]+)[)）])\s*(?P<title>.*)$"
+    r"^(?:(?P<arabic>\d+(?:\.\d+)*)\.?\s+|(?P<cn>[一二三四五六七八九十百]+)\s*、|[(（]\s*(?P<cnp>[一二三四五六七八九十百]+)\s*[)）]"
+    r"|第\s*(?P<chap>[一二三四五六七八九十百零〇两\d]+)\s*(?P<unit>编|編|部分|章|节|節|条|條))\s*(?P<title>.*)$"
 )
+CHAPTER_LEVEL = {"编": 1, "編": 1, "部分": 1, "章": 1, "节": 2, "節": 2, "条": 3, "條": 3}
+CHAPTER_SLUG = {"编": "part", "編": "part", "部分": "part", "章": "ch", "节": "sec", "節": "sec", "条": "art", "條": "art"}
 UNNUMBERED_L1 = {"前言": "preface", "结束语": "conclusion", "参考文献": "references", "目录": "toc",
                  "引言": "introduction", "结语": "conclusion", "附录": "appendix", "致谢": "acknowledgements"}
-CN_DIGITS = "一二三四五六七八九"
-
-
-def cn_to_int(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + CN_DIGITS.index(s[1]) + 1
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return (CN_DIGITS.index(a) + 1) * 10 + (CN_DIGITS.index(b) + 1 if b else 0)
-    return CN_DIGITS.index(s) + 1
 
 
 def ends_sentence(text: str) -> bool:
@@ -61,6 +53,22 @@ def to_simplified(ctx, items):
         if it.text:
             it.attrs["original"] = it.text
             it.text = cc.convert(it.text)
+        if it.kind == "pipe_table":
+            it.attrs["original_rows"] = it.attrs["rows"]
+            it.attrs["rows"] = [(ln, [cc.convert(c) for c in cells]) for ln, cells in it.attrs["rows"]]
+        elif it.kind == "meta":
+            it.attrs["fields"] = {k: cc.convert(v) if isinstance(v, str) else
+                                  [cc.convert(x) if isinstance(x, str) else x for x in v] if isinstance(v, list) else v
+                                  for k, v in (it.attrs.get("fields") or {}).items()}
+    # titles and metadata given in traditional script are converted like the body
+    for field in ("title", "publisher"):
+        value = getattr(ctx.meta, field, None)
+        if isinstance(value, dict) and isinstance(value.get("zh"), str):
+            converted = cc.convert(value["zh"])
+            if converted != value["zh"]:
+                ctx.front[f"{field}_original"] = value["zh"]
+                value["zh"] = converted
+                ctx.report.normalised.append(f"manifest {field} converted to simplified script: {converted}")
     ctx.report.normalised.append(f"converted {len(items)} lines from traditional to simplified script (OpenCC {config})")
     return items
 
@@ -137,9 +145,13 @@ def report_sanitised(ctx, items):
     """Report what the HTML adapter removed (comments, unsafe tags, withheld images)."""
     out = []
     for it in items:
-        if it.kind == "dropped":
+        if it.kind == "dropped" and it.attrs.get("moved"):     # page metadata (title, byline)
+            ctx.front.setdefault(it.attrs["moved"], it.attrs.get("text", ""))
+            ctx.report.moved.append(f"line {it.line}: {it.attrs.get('text', '')[:80]!r} → metadata ({it.attrs['moved']})")
+        elif it.kind == "dropped":
             ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", "")[:80],
-                                       "rule": it.attrs.get("rule", "sanitised"), "reason": "not publishable HTML"})
+                                       "rule": it.attrs.get("rule", "sanitised"),
+                                       "reason": it.attrs.get("reason", "not publishable HTML")})
         else:
             if it.kind == "figure" and it.attrs.get("image_withheld"):
                 ctx.report.dropped.append({"line": it.line, "text": "<img> (third-party hosted image)",
@@ -209,6 +221,15 @@ def reflow_ocr(ctx, items):
         window = sorted(all_widths[max(0, k - 4):k + 5])
         return window[int(len(window) * 0.8)]
     punct = re.compile(r"[，。、；：！？,.;:!?]")
+    def wrapped(k: int) -> bool:
+        """Line k runs to the column edge without ending a sentence: the text goes on."""
+        return not ends_sentence(lines[k].text) and _width(lines[k].text) >= 0.85 * page_col
+
+    page_col = sorted(all_widths)[int(len(all_widths) * 0.8)]
+
+    # do blank lines separate paragraphs here? Only if (nearly) no blank line falls inside wrapped text
+    blanks = [k for k in range(1, len(lines)) if lines[k].attrs.get("blank_before")]
+    blank_paras = len(blanks) >= 10 and sum(wrapped(k - 1) for k in blanks) <= 0.1 * len(blanks)
     groups: list[dict] = []   # {"kind": "headline"|"para", "lines": [...]}
     para: list[Item] = []
 
@@ -238,7 +259,10 @@ def reflow_ocr(ctx, items):
                 groups.append({"kind": "headline", "lines": run})
                 i += len(run)
                 continue
-        if it.attrs["indent"] >= 2 and para:
+        if para and blank_paras and it.attrs.get("blank_before") and not wrapped(i - 1):
+            para[-1].attrs["hard_end"] = True      # ended by a blank line: not a page break inside a sentence
+            close()
+        elif para and it.attrs["indent"] >= 2:
             close()
         para.append(it)
         if ends_sentence(it.text) and _width(it.text) < col - 3:
@@ -275,8 +299,8 @@ def reflow_ocr(ctx, items):
         for nxt in g["lines"][1:]:
             text = join_cjk(text, nxt.text)
         ctx.report.joined.append(f"lines {first.line}–{g['lines'][-1].line}: {len(g['lines'])} OCR lines → 1 paragraph")
-        out.append(Item("paragraph", text, first.line, {"article": article,
-                                                         "end_line": g["lines"][-1].line}))
+        out.append(Item("paragraph", text, first.line, {"article": article, "end_line": g["lines"][-1].line,
+                                                         **({"hard_end": True} if g["lines"][-1].attrs.get("hard_end") else {})}))
         prev_kind = "para"
     # datelines and bylines are recognised from patterns (data), then split off
     final: list[Item] = []
@@ -322,7 +346,9 @@ def classify_plain_lines(ctx, items):
                             {**it.attrs, "ordered": True, "number": m.group(1), "list": list_id}))
             prev = "list_item"
             continue
-        if not ends_sentence(text) and _width(plain(text)) <= 60 and not re.search(r"[。！？]", text):
+        numbered = NUMBER_RE.match(plain(text))
+        if not ends_sentence(text) and not re.search(r"[。！？]", text) and (
+                _width(plain(text)) <= 60 or numbered and not numbered.group("arabic") and _width(plain(text)) <= 120):
             out.append(Item("heading", text, it.line, {**it.attrs, "hashes": 2, "subheading": True}))
             prev = "heading"
             continue
@@ -334,12 +360,20 @@ def classify_plain_lines(ctx, items):
 def ocr_spaces(ctx, items):
     """Remove stray OCR spaces inside CJK text, numbers and dates ("1月 31 日" → "1月31日")."""
     rx = re.compile(rf"(?<=[{CJK}\d，。、；：“”！？（）—])[ \u3000]+(?=[{CJK}\d，。、；：“”！？（）—])")
+    # broken brackets and quotes: "(一 )", "“雙非嬰孩 ”" (a CJK character or digit on the inner side)
+    brackets = re.compile(rf"(?<=[(（“‘「『])[ \u3000]+(?=[{CJK}\d])|(?<=[{CJK}\d])[ \u3000]+(?=[)）”’」』])")
+    # in headings a space between two CJK phrases is a separator: only digit⇄CJK spaces go ("2013年 1月")
+    digit_cjk = re.compile(rf"(?<=[{CJK}])[ \u3000]+(?=\d)|(?<=\d)[ \u3000]+(?=[{CJK}])")
     count = 0
     for it in items:
-        if it.kind in ("paragraph", "dateline"):
-            new = rx.sub(lambda m: "" if (CJK_RE.match(m.string[m.start() - 1]) or CJK_RE.match(m.string[m.end()])
-                                          or not m.string[m.start() - 1].isdigit() or not m.string[m.end()].isdigit())
-                         else m.group(0), it.text)
+        if it.kind in ("heading", "subheadline", "list_item", "byline", "paragraph", "dateline"):
+            new = brackets.sub("", it.text)
+            if it.kind in ("paragraph", "dateline"):
+                new = rx.sub(lambda m: "" if (CJK_RE.match(m.string[m.start() - 1]) or CJK_RE.match(m.string[m.end()])
+                                              or not m.string[m.start() - 1].isdigit() or not m.string[m.end()].isdigit())
+                             else m.group(0), new)
+            else:
+                new = digit_cjk.sub("", new)
             if new != it.text:
                 count += it.text.count(" ") - new.count(" ")
                 it.text = new
@@ -396,9 +430,15 @@ def front_matter(ctx, items):
     title_seen = False
     in_zone = False
     en_zone = False
+    heads = [it.attrs["hashes"] for it in items if it.kind == "heading" and it.attrs.get("hashes")]
+    body = [it for it in items if it.kind not in ("meta", "dropped")]
+    # a Markdown/HTML document that opens with its shallowest heading, used once: that is its title
+    lead = body[0] if body and ctx.meta.format in ("markdown", "html") and body[0].kind == "heading" \
+        and body[0].attrs.get("hashes") == min(heads) and heads.count(min(heads)) == 1 else None
     for idx, it in enumerate(items):
         text = it.text
-        if it.kind == "heading" and not title_seen and it.attrs.get("hashes") == 1 and not it.attrs.get("article"):
+        if it.kind == "heading" and not title_seen and not it.attrs.get("article") and \
+                (it.attrs.get("hashes") == 1 or it is lead):
             title_seen = True
             in_zone = True
             ctx.front["title"] = text
@@ -521,7 +561,7 @@ def rejoin_page_breaks(ctx, items):
     while i < len(items):
         it = items[i]
         moved: list[Item] = []
-        while it.kind == "paragraph" and not ends_sentence(it.text):
+        while it.kind == "paragraph" and not ends_sentence(it.text) and not it.attrs.get("hard_end"):
             j = i + 1
             while j < len(items) and items[j].kind in MOVABLE:
                 j += 1
@@ -563,12 +603,26 @@ def rejoin_list_items(ctx, items):
 # ---------------------------------------------------------------- headings
 
 def heading_levels(ctx, items):
-    """Level from the printed numbering, not from the count of `#`."""
+    """Level from the printed numbering, not from the count of `#`; unnumbered headings are levelled
+    from the shallowest `#` count present (a document whose headings are all `###` has them at the
+    top level, one page each)."""
+    top = min((it.attrs["hashes"] for it in items if it.kind == "heading" and it.attrs.get("hashes")
+               and not it.attrs.get("article")), default=1)
+    numbered_articles = False
+    chapter_units = {m.group("unit") for it in items if it.kind == "heading"
+                     for m in [NUMBER_RE.match(plain(it.text).strip())] if m and m.group("chap")}
     for it in items:
         if it.kind != "heading":
             continue
         if it.attrs.get("article"):
             it.attrs.update(level=1, number="")
+            m = NUMBER_RE.match(plain(it.text).strip())
+            if m and (m.group("cn") or m.group("cnp")) and m.group("title"):   # a numbered headline keeps its number
+                it.attrs["number"] = m.group("cn") or f"({m.group('cnp')})"
+                it.text = m.group("title")
+                numbered_articles = True
+            elif numbered_articles and it.text:
+                it.attrs["level"] = 2          # an unnumbered headline inside a numbered part
             continue
         title = plain(it.text).strip()
         m = NUMBER_RE.match(title)
@@ -584,13 +638,29 @@ def heading_levels(ctx, items):
         elif m and m.group("cnp"):
             it.attrs.update(level=2, number=f"({m.group('cnp')})", cn_sub=cn_to_int(m.group("cnp")))
             it.text = m.group("title")
-        else:
-            it.attrs.update(level=2 if it.attrs.get("subheading") or it.attrs.get("hashes", 1) > 1 else 1, number="")
+        elif m and m.group("chap"):
+            unit, n = m.group("unit"), m.group("chap")
+            value = int(n) if n.isdigit() else cn_to_int(n)
+            levels = sorted({CHAPTER_LEVEL[u] for u in chapter_units})
+            it.attrs.update(level=levels.index(CHAPTER_LEVEL[unit]) + 1, number=f"第{n}{unit}",
+                            slug=f"{CHAPTER_SLUG[unit]}{value}")
+            it.text = _unspace(m.group("title"))
+        else:   # unnumbered: the shallowest heading level present is the top level
+            depth = 1 + max(0, it.attrs.get("hashes", top) - top)
+            it.attrs.update(level=2 if it.attrs.get("subheading") else min(depth, 3), number="")
         if it.attrs.get("hashes") and it.attrs["level"] != max(1, it.attrs["hashes"] - 1):
             ctx.report.normalised.append(
                 f"line {it.line}: heading “{title[:20]}” is level {it.attrs['level']} by its numbering "
                 f"({'#' * it.attrs['hashes']} in the source)")
     return items
+
+
+def _unspace(title: str) -> str:
+    """A letter-spaced title (`总 则`, `附　则`: every token one character) loses its spaces."""
+    tokens = title.split()
+    if len(tokens) > 1 and all(len(t) == 1 and CJK_RE.match(t) for t in tokens):
+        return "".join(tokens)
+    return title
 
 
 def source_toc(ctx, items):

@@ -19,7 +19,7 @@ ADAPTERS = {
 
 def parse_source(meta) -> list[Item]:
     """Read and parse one manifest entry's raw file into items."""
-    text = read_source(meta.path)
+    text = read_source(meta.path, getattr(meta, "encoding", "utf-8") or "utf-8")
     adapter = ADAPTERS.get(meta.format)
     if adapter is None:
         raise BuildError(Problem(str(meta.path), None, f"no adapter for format {meta.format!r}",

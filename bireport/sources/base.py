@@ -23,8 +23,9 @@ class Item:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
-def read_source(path: Path) -> str:
-    """Read a raw source as UTF-8 text, with errors that name the file and line."""
+def read_source(path: Path, encoding: str = "utf-8") -> str:
+    """Read a raw source as text in its manifest `encoding` (UTF-8 by default, BOM stripped),
+    with errors that name the file and line."""
     path = Path(path)
     data = path.read_bytes()
     if not data.strip():
@@ -41,6 +42,16 @@ def read_source(path: Path) -> str:
     if b"\x00" in data[:8192]:
         raise BuildError(Problem(str(path), None, "source looks binary (contains NUL bytes)",
                                  "export the document as UTF-8 text (Markdown, plain text or HTML)"))
+    if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            line = data[: getattr(exc, "start", 0)].count(b"\n") + 1 if isinstance(exc, UnicodeDecodeError) else None
+            raise BuildError(Problem(str(path), line, f"the manifest says `encoding: {encoding}`, but the bytes "
+                                     f"do not decode as {encoding} ({exc})",
+                                     "fix `encoding:` in data/sources/manifest.yaml (utf-8, gb18030, big5 or "
+                                     "big5hkscs), or re-add the file with `build.py add`")) from exc
+        return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -61,11 +72,15 @@ def read_source(path: Path) -> str:
 
 
 _ESCAPE = re.compile(r"([\\`*_<>])")
+# literal text that would read as one of the model's own tokens (see safety.py): a link
+# "[t](u)", a citation "[@n]", a footnote ref "[^k]", an insertion "{++", a superscript "^x^"
+_TOKEN_LIKE = re.compile(r"\[(?=[@^]|[^\]]*\]\()|\{(?=\+\+)|\^(?=[^\s^]{1,12}\^)")
 
 
 def escape_md(text: str) -> str:
-    """Escape characters that Markdown would interpret, leaving CJK text as is."""
-    return _ESCAPE.sub(r"\\\1", text)
+    """Escape characters that Markdown would interpret, leaving CJK text as is; source text
+    that looks like one of the model's tokens is escaped too, so it stays text."""
+    return _TOKEN_LIKE.sub(lambda m: "\\" + m.group(0), _ESCAPE.sub(r"\\\1", text))
 
 
 def join_cjk(a: str, b: str) -> str:

@@ -1,4 +1,6 @@
-"""Adapter for HTML articles wrapped in Markdown (e.g. the NYT Chinese page).
+"""Adapter for format `html`: complete HTML pages and fragments (sources/webpage.py: the article
+found by readability-lxml, never through the Markdown parser), and HTML articles wrapped in
+Markdown (e.g. the NYT Chinese page: a Markdown title line over raw HTML blocks), below.
 
 The Markdown wrapper is tokenised with markdown-it-py; HTML blocks are parsed with a real HTML
 parser (BeautifulSoup on html.parser) and only known, safe structure is kept: paragraphs, links
@@ -155,6 +157,19 @@ def _blocks(soup_node, base: int, items: list[Item], dropped: list) -> None:
 
 
 def parse(text: str, meta) -> list[Item]:
+    from ..detect import is_full_page, is_html_document
+
+    if is_html_document(text):
+        from .webpage import parse_page
+
+        full = is_full_page(text)
+        if not full:        # a fragment that stops inside an element is truncated: say so
+            _check_balanced(text, meta.path, 1)
+        return parse_page(text, meta, full=full)
+    return parse_markdown_wrapped(text, meta)
+
+
+def parse_markdown_wrapped(text: str, meta) -> list[Item]:
     items: list[Item] = []
     tokens = _md.parse(text)
     src_lines = text.split("\n")

@@ -1,14 +1,21 @@
-"""Adapter for Markdown-ish sources (white paper, paper), parsed with markdown-it-py.
+"""Adapter for Markdown sources, parsed with markdown-it-py.
 
 Output items: heading (attrs.hashes = the unreliable `#` count), paragraph, list_item,
-rows (tab-separated lines: a table body, kept raw with line numbers) and html (raw blocks)."""
+rows (tab-separated lines: a table body, kept raw with line numbers), pipe_table (a GitHub pipe
+table: header and cell text per row, with line numbers), meta (the YAML front matter: metadata,
+never body text), dropped (what was removed: comments, embeds, shortcodes — reported by the repairs)
+and the items of raw HTML blocks (parsed and sanitised by `htmlblock`)."""
 from __future__ import annotations
 
+import heapq
 import re
 
+import yaml
 from markdown_it import MarkdownIt
 
+from ..errors import BuildError, Problem
 from .base import Item, escape_md, join_cjk
+from .htmlblock import parse_block
 
 _md = MarkdownIt("commonmark", {"html": True})
 _CITE = re.compile(r"^\[(\d+(?:\s*[,，\-–]\s*\d+)*)\]$")
@@ -73,9 +80,117 @@ def flatten_breaks(text: str) -> str:
     return acc.strip()
 
 
+_ITEM_MARK = re.compile(r"^(?:[(（]\d{1,2}[)）]|\d{1,2}[.、．)]|[①-⑳])\s*")
+_FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
+
+
+def front_matter(lines: list[str], path) -> tuple[Item | None, int]:
+    """A YAML header (`---` … `---` at the very top) -> a `meta` item and the number of lines it takes."""
+    if not lines or lines[0].strip() != "---":
+        return None, 0
+    end = next((k for k in range(1, len(lines)) if _FENCE.match(lines[k])), None)
+    body = [ln for ln in lines[1:end] if ln.strip()] if end else []
+    if end is None or not body or not _KEY.match(body[0]):
+        return None, 0          # a thematic break, not a header
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BuildError(Problem(str(path), (mark.line + 2) if mark else 2,
+                                 f"the YAML front matter (lines 1–{end + 1}) is not valid YAML: "
+                                 f"{getattr(exc, 'problem', exc)}",
+                                 "fix the header in a copy of the file (quote values that contain `: `) "
+                                 "and add that copy instead")) from exc
+    if not isinstance(data, dict):
+        return None, 0
+    return Item("meta", "", 1, {"fields": data, "end_line": end + 1}), end + 1
+
+
+_DELIM = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_SHORTCODE = re.compile(r"^\s*\{\{[<%].*[>%]\}\}\s*$")
+
+
+def _cells(row: str) -> list[str]:
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [c.replace("\\|", "|") for c in re.split(r"(?<!\\)\|", row)]
+
+
+def _cell_md(cell: str) -> str:
+    """Inline Markdown of one cell; a hard break inside a cell (a row continued on the next line) is
+    joined like a wrapped line."""
+    joined = ""
+    for part in cell.split("\n"):
+        joined = join_cjk(joined, part.strip())
+    joined = re.sub(r"\*\*\s*\*\*", "", joined)          # **a**  **b** split over two lines
+    tokens = _md.parseInline(joined)
+    return flatten_breaks(inline_to_md(tokens[0].children if tokens else []))
+
+
+def pipe_tables(lines: list[str]) -> list[Item]:
+    """GitHub pipe tables: a header row, a delimiter row (`| --- | :-: |`), then rows. A row whose
+    physical line does not end with `|` continues on the next line(s) (cells with hard breaks)."""
+    out = []
+    k = 0
+    while k < len(lines):
+        if "|" not in lines[k] or k + 1 >= len(lines):
+            k += 1
+            continue
+        # the header may itself be continued over several lines
+        head, j = lines[k], k + 1
+        leading = lines[k].lstrip().startswith("|")
+        while leading and not head.rstrip().endswith("|") and j < len(lines) and lines[j].strip() \
+                and not _DELIM.match(lines[j]):
+            head += "\n" + lines[j]
+            j += 1
+        if j >= len(lines) or not _DELIM.match(lines[j]) or "|" not in lines[j]:
+            k += 1
+            continue
+        ncols = len(_cells(lines[j]))
+        header = _cells(head)
+        if len(header) != ncols:
+            k += 1
+            continue
+        rows = [(k + 1, header)]
+        end = j + 1
+        while end < len(lines) and lines[end].strip() and "|" in lines[end] or (
+                end < len(lines) and lines[end].strip() and leading and rows and end > j + 1
+                and not lines[end - 1].rstrip().endswith("|")):
+            start, row = end, lines[end]
+            end += 1
+            while leading and not row.rstrip().endswith("|") and end < len(lines) and lines[end].strip():
+                row += "\n" + lines[end]
+                end += 1
+            rows.append((start + 1, _cells(row)))
+        out.append(Item("pipe_table", "", k + 1, {
+            "rows": [(ln, [_cell_md(c) for c in cells]) for ln, cells in rows],
+            "end_line": end, "header_rows": 1,
+            "align": [("center" if c.strip().startswith(":") and c.strip().endswith(":") else
+                       "right" if c.strip().endswith(":") else "") for c in _cells(lines[j])]}))
+        k = end
+    return out
+
+
 def parse(text: str, meta) -> list[Item]:
     lines = text.split("\n")
-    tokens = _md.parse(text)
+    pre: list[Item] = []
+    fm, skip = front_matter(lines, getattr(meta, "path", ""))
+    if fm:
+        pre.append(fm)
+    masked = [""] * skip + lines[skip:]
+    for tab in pipe_tables(masked):
+        pre.append(tab)
+        for n in range(tab.line - 1, tab.attrs["end_line"]):
+            masked[n] = ""
+    for n, ln in enumerate(masked):
+        if _SHORTCODE.match(ln):
+            pre.append(Item("dropped", "", n + 1, {"rule": "shortcode", "text": ln.strip()[:80]}))
+            masked[n] = ""
+    tokens = _md.parse("\n".join(masked))
     items: list[Item] = []
     list_stack: list[dict] = []
     list_counter = 0
@@ -85,8 +200,9 @@ def parse(text: str, meta) -> list[Item]:
         line = (tok.map[0] + 1) if tok.map else 0
         if tok.type == "heading_open":
             inline = tokens[i + 1]
-            items.append(Item("heading", flatten_breaks(inline_to_md(inline.children)), line,
-                              {"hashes": int(tok.tag[1])}))
+            title = flatten_breaks(inline_to_md(inline.children))
+            bold = re.fullmatch(r"\*\*([^*]+)\*\*", title)      # an all-bold heading is just a heading
+            items.append(Item("heading", bold.group(1) if bold else title, line, {"hashes": int(tok.tag[1])}))
             i += 3
             continue
         if tok.type in ("bullet_list_open", "ordered_list_open"):
@@ -103,17 +219,28 @@ def parse(text: str, meta) -> list[Item]:
                 items.append(Item("list_item", flatten_breaks(inline_to_md(inline.children)), line,
                                   {"list": list_stack[-1]["id"], "ordered": list_stack[-1]["ordered"],
                                    "number": list_stack[-1].get("number", "")}))
+            elif re.fullmatch(r"\s*<([A-Za-z][A-Za-z0-9]*)\b[^>]*>[^<]*</\1>\s*", "\n".join(raw)):
+                # an inline element standing alone (`<time …>…</time>`): parsed as HTML, not as text
+                items.extend(parse_block("\n".join(raw), line))
             elif sum("\t" in r for r in raw) >= 1 and len(raw) >= 2:
                 items.append(Item("rows", "", line,
                                   {"rows": [(tok.map[0] + 1 + k, r) for k, r in enumerate(raw)]}))
             else:
                 md = inline_to_md(inline.children)
-                items.append(Item("paragraph", flatten_breaks(md), line,
-                                  {"lines": [s.strip() for s in md.split("\n") if s.strip()]}))
+                parts = [s.strip() for s in md.split("\n") if s.strip()]
+                if len(parts) >= 2 and all(_ITEM_MARK.match(p) for p in parts):
+                    list_counter += 1      # `(1) … (2) …` on lines of one paragraph: a numbered list
+                    for k, p in enumerate(parts):
+                        m = _ITEM_MARK.match(p)
+                        items.append(Item("list_item", p[m.end():].strip(), line + k,
+                                          {"list": list_counter, "ordered": False, "marker": m.group(0).strip()}))
+                        items[-1].text = m.group(0).strip() + " " + items[-1].text
+                else:
+                    items.append(Item("paragraph", flatten_breaks(md), line, {"lines": parts}))
             i += 3
             continue
         elif tok.type == "html_block":
-            items.append(Item("html", tok.content, line))
+            items.extend(parse_block(tok.content, line))
         elif tok.type in ("code_block", "fence"):
             raw = lines[tok.map[0]:tok.map[1]]
             if any("\t" in r for r in raw):
@@ -121,7 +248,9 @@ def parse(text: str, meta) -> list[Item]:
             else:
                 items.append(Item("paragraph", escape_md(flatten_breaks(tok.content)), line))
         i += 1
-    return _merge_rows(items)
+    # the pre-scanned items go where their lines are; the parser's items keep their own order
+    merged = list(heapq.merge(items, sorted(pre, key=lambda it: it.line), key=lambda it: it.line))
+    return _merge_rows(merged)
 
 
 def _merge_rows(items: list[Item]) -> list[Item]:

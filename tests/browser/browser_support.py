@@ -42,12 +42,9 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def build_copy(root: Path) -> Path:
-    """What `build.py build` does: generate, the PDFs (linked from the pages), mkdocs into root/site."""
-    from bireport.pdf import build_pdfs
-    from bireport.pipeline import Paths, generate, run_mkdocs
-    generate(root, quiet=True, force=True)
-    build_pdfs(root, quiet=True)
-    run_mkdocs(Paths(root))
+    """`build.py build` on a project copy (pipeline.build: pages, PDFs, site into root/site)."""
+    from bireport.pipeline import build
+    build(root, quiet=True, force=True)
     return root / "site"
 
 

@@ -1,0 +1,448 @@
+"""HTML pages and fragments (format `html` whose text starts with markup): the article is found
+with readability-lxml, then turned into the flat item stream with source lines.
+
+Never through the Markdown parser. The steps:
+1. parse the raw page with html.parser (keeps source lines) and tag every element with its
+   line; scripts, styles, frames, forms, embeds and comments are removed and counted;
+2. re-serialise through an HTML5 parser (tinyhtml5): saved pages carry stray `</html>` or
+   `</body>` tags mid-page, after which libxml2 — under readability — stops reading;
+3. readability-lxml picks the article (complete pages only; a fragment is the article);
+4. teaser-card lists (≥ 3 same-class siblings of short linked text/images) and runs of link-only
+   lines are dropped as "related"/navigation lists, bylines and the title move to metadata;
+5. every text block of the page that is not in the article is reported as dropped boilerplate
+   (with its source line), so `build.py check` shows what the page carried around the article.
+
+Only known structure is emitted — headings, paragraphs, lists, tables, figures with captions,
+quotes, http(s) links — as inline Markdown text; no attribute, script or image is ever emitted
+(images become a figure note: nothing is hot-linked)."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+
+from .base import CJK_RE, Item, escape_md
+
+REMOVE = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
+          "applet", "form", "input", "button", "select", "textarea", "svg", "math", "canvas", "audio",
+          "video", "link", "meta", "base", "head", "title")
+BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol", "li",
+         "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure",
+         "figcaption", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "center", "address",
+         "body", "html", "form", "fieldset", "details", "summary", "br"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+_BYLINE = re.compile(r"^[【\[［（(]?\s*(?:文|作者|记者|記者|来源|來源|编辑|編輯|责任编辑|責任編輯|责编|撰文|摄影|攝影|"
+                     r"通讯员|通訊員|编译|編譯|校对|校對|本报记者|本報記者|出品|监制|監製)\s*[/／:：|｜︱丨]")
+_WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+
+
+def norm(s: str) -> str:
+    """Text without whitespace and Markdown escapes, for comparing page text with article text."""
+    return _WS.sub("", re.sub(r"\\([\\`*_<>\[\]])", r"\1", s))
+
+
+# ------------------------------------------------------------------ 1–3: parse, clean, extract
+
+def _prepare(text: str) -> tuple[BeautifulSoup, dict[int, int], list[tuple[int, str, str]]]:
+    """The page tree (html.parser) with a `data-bk` key on every element, {key: source line}, and
+    what was removed as (line, rule, text)."""
+    soup = BeautifulSoup(text, "html.parser")
+    removed: list[tuple[int, str, str]] = []
+    counts: dict[str, list[int]] = {}
+    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        counts.setdefault("HTML comment", []).append(0)
+        c.extract()
+    for tag in soup.find_all(REMOVE):
+        if tag.parent is None and tag is not soup:
+            continue
+        counts.setdefault(f"<{tag.name}>", []).append(tag.sourceline or 0)
+        tag.decompose()
+    for what, lines in counts.items():
+        first = min((ln for ln in lines if ln), default=None)
+        removed.append((first or 1, "sanitised", f"{len(lines)} {what} element(s) removed (not content)"))
+    lines: dict[int, int] = {}
+    for i, tag in enumerate(soup.find_all(True)):
+        tag["data-bk"] = str(i)
+        lines[i] = tag.sourceline or 1
+    return soup, lines, removed
+
+
+def _html5(markup: str) -> str:
+    """Re-serialise through an HTML5 parser: content after a stray </html> goes back into <body>."""
+    import tinyhtml5
+
+    root = tinyhtml5.parse(markup)
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.startswith("{"):
+            el.tag = el.tag.split("}", 1)[1]
+    return ET.tostring(root, encoding="unicode", method="html")
+
+
+def extract_article(soup: BeautifulSoup) -> BeautifulSoup:
+    """The article of a complete page, by readability-lxml (see README, design notes)."""
+    from readability import Document
+
+    html = Document(_html5(str(soup))).summary(html_partial=True)
+    return BeautifulSoup(html, "html.parser")
+
+
+# ------------------------------------------------------------------ 4: related lists inside the article
+
+def _text(el) -> str:
+    return _WS.sub("", el.get_text()) if isinstance(el, Tag) else _WS.sub("", str(el))
+
+
+def _link_text(el: Tag) -> str:
+    return "".join(_text(a) for a in el.find_all("a"))
+
+
+def _signature(el: Tag) -> tuple:
+    return (el.name, tuple(sorted(c for c in (el.get("class") or []) if not re.search(r"\d", c))))
+
+
+def drop_teasers(root: Tag, dropped: list, lines: dict) -> None:
+    """Lists of teaser cards: ≥ 3 sibling elements of the same tag and class, each short
+    (< 80 characters, no sentence inside) with an image or a link → a 'related' list."""
+    for parent in list(root.find_all(True)):
+        if parent.parent is None:
+            continue
+        kids = [k for k in parent.children if isinstance(k, Tag)]
+        groups: dict[tuple, list[Tag]] = {}
+        for k in kids:
+            if k.get("class"):
+                groups.setdefault(_signature(k), []).append(k)
+        for sig, members in groups.items():
+            if len(members) < 3:
+                continue
+            texts = [_text(m) for m in members]
+            if all(len(t) < 80 and "。" not in t[:-1] and (m.find("img") or m.find("a"))
+                   for t, m in zip(texts, members)):
+                for m in members:
+                    if m.parent is not None:
+                        dropped.append((lines.get(int(m.get("data-bk", -1)), 1), "related-list",
+                                        m.get_text(" ", strip=True)))
+                        m.decompose()
+
+
+def _link_only(el: Tag) -> bool:
+    t = _text(el)
+    return bool(t) and len(_link_text(el)) >= 0.8 * len(t)
+
+
+# ------------------------------------------------------------------ inline text
+
+def inline(nodes, report: list) -> str:
+    """Inline Markdown for a run of nodes: text (escaped), http(s) links, line breaks, bold."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, (Comment, Doctype, Declaration, ProcessingInstruction)):
+            continue
+        if isinstance(node, NavigableString):
+            out.append(escape_md(re.sub(r"[ \t\r\n]+", " ", str(node))))
+            continue
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
+        for k in list(node.attrs):
+            if k.lower().startswith("on"):
+                report.append(f"event handler {k}= removed from <{name}>")
+        if name == "br":
+            out.append("\n")
+        elif name == "img":
+            continue
+        elif name in ("strong", "b"):
+            out.append("\x02" + inline(node.children, report) + "\x03")
+        elif name == "a":
+            href = (node.get("href") or "").strip()
+            text = inline(node.children, report)
+            if href.lower().startswith(("http://", "https://")) and text.strip():
+                out.append(f"[{text.strip()}]({href.replace(')', '%29').replace(' ', '%20')})")
+            else:
+                if re.sub(r"[\s\x00-\x1f]", "", href).lower().startswith(UNSAFE_SCHEMES):
+                    report.append(f"unsafe link target removed: {href[:40]}")
+                out.append(text)
+        else:
+            out.append(inline(node.children, report))
+    return "".join(out)
+
+
+_SENTENCE_END = ("。", "！", "？", "…", "”", "」", "』", "!", "?", "\x03")
+
+
+def _split_paragraphs(md: str) -> list[str]:
+    lines = md.split("\n")
+    paras: list[list[str]] = [[]]
+    for ln in lines:
+        bare = ln.replace("\x02", "").replace("\x03", "")
+        prev = paras[-1]
+        prev_text = "".join(prev).replace("\x02", "").replace("\x03", "").rstrip(" \t\u3000\xa0")
+        if not bare.strip(" \t\u3000\xa0"):
+            if prev:
+                paras.append([])               # an empty line: a paragraph break
+            continue
+        if prev and (prev_text.endswith(_SENTENCE_END[:-1]) or re.match(r"^[ \u3000\xa0]{2,}", bare)
+                     or "".join(prev).rstrip(" \t\u3000\xa0").endswith("\x03") or ln.lstrip(" \u3000\xa0").startswith("\x02")):
+            paras.append([])
+        paras[-1].append(ln)
+    return ["\n".join(p) for p in paras if p]
+
+
+def _clean(md: str) -> str:
+    """Join the lines of one block (no space between CJK), trim indents (全角空格 included)."""
+    from .markdown import flatten_breaks
+
+    parts = [p.strip(" \t\u3000\xa0") for p in md.split("\n")]
+    return flatten_breaks("\n".join(p for p in parts if p)).strip(" \t\u3000\xa0")
+
+
+# ------------------------------------------------------------------ walking the article
+
+class Walker:
+    def __init__(self, lines: dict[int, int], base: int = 0):
+        self.lines = lines
+        self.items: list[Item] = []
+        self.report: list[str] = []
+        self.list_counter = 0
+
+    def line(self, el) -> int:
+        while el is not None:
+            if isinstance(el, Tag) and el.get("data-bk") is not None:
+                return self.lines.get(int(el["data-bk"]), 1)
+            el = el.parent
+        return 1
+
+    def emit_inline(self, nodes: list, anchor) -> None:
+        """One run of inline content: paragraphs split at line breaks that end a sentence, precede
+        an indented line or come in pairs (CMS pages separate paragraphs with <br>); a short
+        all-bold paragraph without a sentence in it is a sub-heading."""
+        if not nodes:
+            return
+        md = inline(nodes, self.report)
+        for para in _split_paragraphs(md):
+            text = _clean(para.replace("\x02", "").replace("\x03", ""))
+            if not text:
+                continue
+            outside = norm(re.sub(r"\x02.*?\x03", "", para, flags=re.S))
+            plain = norm(para.replace("\x02", "").replace("\x03", ""))
+            if "\x02" in para and not outside and len(plain) <= 40 and "。" not in plain \
+                    and not re.search(r"[，,；：:！？!?]$", plain):
+                self.items.append(Item("heading", text, self.line(anchor), {"hashes": 2, "subheading": True}))
+            else:
+                self.items.append(Item("paragraph", text, self.line(anchor)))
+
+    def figure(self, el: Tag) -> None:
+        cap_el = el.find("figcaption") if el.name == "figure" else None
+        caption = _clean(inline(cap_el.children, self.report)) if cap_el else ""
+        img = el.find("img") if el.name != "img" else el
+        alt = ""
+        if img is not None and not caption:
+            alt = (img.get("alt") or "").strip()
+            alt = alt if CJK_RE.search(alt) or len(alt) > 3 else ""
+        self.items.append(Item("figure", escape_md(alt) if alt else caption, self.line(el),
+                               {"image_withheld": img is not None, "credit": "",
+                                "note": "image not reproduced: it is hosted by a third party"}))
+
+    def table(self, el: Tag) -> None:
+        rows = el.find_all("tr")
+        if any(td.find(["p", "div", "table", "ul", "ol"]) for td in el.find_all(["td", "th"])):
+            self.block_children(el)          # a layout table: its cells hold the text
+            return
+        cap = el.find("caption")
+        if cap is not None and _text(cap):
+            self.items.append(Item("paragraph", _clean(inline(cap.children, self.report)), self.line(cap)))
+        for tr in rows:
+            cells = [_clean(inline(c.children, self.report)) for c in tr.find_all(["td", "th"])]
+            cells = [c for c in cells if c]
+            if cells:
+                self.items.append(Item("paragraph", "　".join(cells), self.line(tr), {"table_row": True}))
+
+    def handle(self, el: Tag) -> None:
+        name = el.name
+        if name in HEADINGS:
+            md = _clean(inline(el.children, self.report))
+            if md:
+                self.items.append(Item("heading", md, self.line(el), {"hashes": int(name[1])}))
+        elif name in ("ul", "ol"):
+            self.list_counter += 1
+            for n, li in enumerate(el.find_all("li", recursive=False), 1):
+                sub = [c for c in li.children if not (isinstance(c, Tag) and c.name in ("ul", "ol"))]
+                md = _clean(inline(sub, self.report))
+                if md:
+                    self.items.append(Item("list_item", md, self.line(li),
+                                           {"list": self.list_counter, "ordered": name == "ol",
+                                            "number": f"{n}." if name == "ol" else ""}))
+                for nested in li.find_all(["ul", "ol"], recursive=False):
+                    self.handle(nested)
+        elif name == "figure":
+            self.figure(el)
+        elif name == "table":
+            self.table(el)
+        elif name == "blockquote":
+            before = len(self.items)
+            self.block_children(el)
+            for it in self.items[before:]:
+                if it.kind == "paragraph":
+                    it.kind = "quote"
+        elif name in ("hr", "br"):
+            return
+        else:
+            self.block_children(el)
+
+    def block_children(self, el: Tag) -> None:
+        buf: list = []
+        anchor = el
+        for child in el.children:
+            if isinstance(child, Tag) and (child.name in BLOCK or child.find(list(BLOCK - {"br"}))):
+                if child.name == "br":
+                    buf.append(child)
+                    continue
+                self.flush(buf, anchor)
+                buf = []
+                self.handle(child)
+            else:
+                if not buf and isinstance(child, Tag):
+                    anchor = child
+                buf.append(child)
+        self.flush(buf, anchor)
+
+    def flush(self, buf: list, anchor) -> None:
+        imgs = [n for n in buf if isinstance(n, Tag) and (n.name == "img" or n.find("img"))]
+        text = _WS.sub("", "".join(n.get_text() if isinstance(n, Tag) else str(n) for n in buf))
+        if imgs and not text:
+            for img in imgs:
+                self.figure(img if img.name == "img" else img.find("img"))
+            return
+        self.emit_inline(buf, anchor)
+
+
+# ------------------------------------------------------------------ 5: what the page had around the article
+
+def page_blocks(soup: BeautifulSoup, lines: dict) -> list[tuple[int, str]]:
+    """The visible text of the page, one entry per block element (line, text)."""
+    out: list[tuple[int, str]] = []
+    buf: list[str] = []
+    first: list[int] = []
+
+    def flush():
+        text = re.sub(r"\s+", " ", "".join(buf)).strip(" \u3000\xa0")
+        if _WS.sub("", text):
+            out.append((first[0] if first else 1, text))
+        buf.clear()
+        first.clear()
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, (Comment, Doctype, Declaration, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                if str(child).strip():
+                    if not first:
+                        p = child.parent
+                        first.append(lines.get(int(p["data-bk"]), 1) if isinstance(p, Tag) and p.get("data-bk") else 1)
+                    buf.append(str(child))
+                continue
+            if isinstance(child, Tag):
+                if child.name in BLOCK:
+                    flush()
+                    walk(child)
+                    flush()
+                else:
+                    walk(child)
+
+    walk(soup)
+    flush()
+    return out
+
+
+def parse_page(text: str, meta, full: bool) -> list[Item]:
+    soup, lines, removed = _prepare(text)
+    dropped: list[tuple[int, str, str]] = list(removed)
+    blocks = page_blocks(soup, lines)
+    article = extract_article(soup) if full else soup
+    drop_teasers(article, dropped, lines)
+    w = Walker(lines)
+    w.block_children(article)
+    items = _links_and_metadata(w.items, meta, dropped)
+    kept_all = "".join(norm(it.text or it.attrs.get("text", "")) for it in items) + \
+        "".join(norm(t) for _, _, t in dropped if t)
+    title = norm(str((getattr(meta, "title", None) or {}).get("zh", ""))) if isinstance(getattr(meta, "title", None), dict) else ""
+    for line, block in blocks:
+        n = norm(block)
+        if n and n not in kept_all:
+            rule = "title" if title and n == title else "boilerplate"
+            dropped.append((line, rule, block))
+    out = [it for it in items]
+    for line, rule, what in sorted(dropped, key=lambda x: x[0]):
+        reason = {"boilerplate": "outside the article (navigation, ads, share bars, comments, related lists, "
+                                 "footer) — readability-lxml",
+                  "related-list": "a list of teaser cards (related/recommended links) inside the article area",
+                  "navigation": "a run of link-only lines (navigation or related links)",
+                  "title": "the page title: it is the document title in the manifest",
+                  "sanitised": "not publishable HTML"}.get(rule, "not publishable HTML")
+        out.append(Item("dropped", "", line, {"rule": rule, "text": what, "reason": reason}))
+    for r in sorted(set(w.report)):
+        out.append(Item("dropped", "", 1, {"rule": "sanitised", "text": r}))
+    return out
+
+
+def _links_and_metadata(items: list[Item], meta, dropped: list) -> list[Item]:
+    """Runs of ≥ 2 link-only paragraphs/list items are navigation; bylines at the start or the end
+    of the article and the title heading are page metadata."""
+    out: list[Item] = []
+    i = 0
+    link_only = [bool(re.fullmatch(r"(?:\s*\[[^\]]+\]\([^)]+\)\s*[|｜·•/、]?\s*)+", it.text))
+                 and it.kind in ("paragraph", "list_item") for it in items]
+    while i < len(items):
+        j = i
+        while j < len(items) and link_only[j]:
+            j += 1
+        if j - i >= 2:
+            for it in items[i:j]:
+                dropped.append((it.line, "navigation", re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", it.text)))
+            i = j
+            continue
+        out.append(items[i])
+        i += 1
+    title = ""
+    t = getattr(meta, "title", None)
+    if isinstance(t, dict):
+        title = norm(t.get("zh", ""))
+    text_idx = [k for k, it in enumerate(out) if it.kind in ("paragraph", "heading")]
+    edge = set(text_idx[:3] + text_idx[-3:])
+    final: list[Item] = []
+    for k, it in enumerate(out):
+        plain_text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", it.text)
+        if k < 3 and title and len(title) >= 6 and it.kind in ("paragraph", "heading") \
+                and norm(plain_text).startswith(title) and norm(plain_text) != title:
+            cut = _prefix_end(it.text, title)    # the title run into the first line (e.g. over <br>)
+            final.append(Item("dropped", "", it.line, {"rule": "title", "text": it.text[:cut], "moved": "title",
+                                                       "reason": "the page title: it is the document title in the manifest"}))
+            it.text = it.text[cut:].strip(" \u3000\xa0")
+        if k in edge and it.kind in ("paragraph", "heading") and len(norm(plain_text)) <= 60 \
+                and _BYLINE.match(plain_text.strip()):
+            final.append(Item("dropped", "", it.line, {"rule": "byline", "text": plain_text, "moved": "byline",
+                                                       "reason": "byline/source line: page metadata"}))
+            continue
+        if title and norm(plain_text) == title and (it.kind == "heading" or k < 3):
+            final.append(Item("dropped", "", it.line, {"rule": "title", "text": plain_text, "moved": "title",
+                                                       "reason": "the page title: it is the document title in the manifest"}))
+            continue
+        final.append(it)
+    return final
+
+
+def _prefix_end(text: str, prefix_norm: str) -> int:
+    """The index in `text` where its first len(prefix_norm) non-space, unescaped characters end."""
+    n = 0
+    i = 0
+    while i < len(text) and n < len(prefix_norm):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            i += 1
+            n += 1
+        elif not _WS.match(c):
+            n += 1
+        i += 1
+    return i

@@ -1,0 +1,235 @@
+"""The view model: what one language's edition says, built once from the build context and
+consumed by every view — the site pages (render.py, tables/html.py), the print edition (pdf.py)
+and the downloads (tables/downloads.py).
+
+A view never decides what a table or a segment says: labels, units, converted and rounded
+values, captions, notes and text segments (translation or marked fallback) come from here.
+Values are plain text; each renderer escapes them where they enter its markup.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import safety, tables as T
+from .numerals import number_en
+from .ui import Words
+
+UNTRANSLATED = "[not yet translated]"
+
+
+# ---------------------------------------------------------------- text segments
+
+@dataclass
+class Segment:
+    """One piece of source text in one language: inline Markdown (the model's tokens) and
+    whether it is the Chinese original shown for a missing translation."""
+
+    md: str
+    lang: str
+    fallback: bool = False
+
+
+class LangView:
+    """Text lookup for one language: the translation memory for English, the source for Chinese."""
+
+    def __init__(self, lang: str, cat, stats: dict | None = None):
+        self.lang, self.cat = lang, cat
+        self.stats = stats if stats is not None else {}
+
+    def tr(self, ctx: str, zh: str):
+        return self.cat.get(ctx, zh) if self.cat is not None else None
+
+    def get(self, ctx: str, zh: str) -> tuple[str, bool]:
+        """(markdown, is_translated); an untranslated English segment is the Chinese original."""
+        if self.lang == "zh" or not zh:
+            return zh, True
+        en = self.tr(ctx, zh)
+        if en is None:
+            self.stats.setdefault("untranslated", []).append(ctx)
+            return zh, False
+        return en, True
+
+    def segment(self, ctx: str, zh: str) -> Segment:
+        md, ok = self.get(ctx, zh)
+        return Segment(md, self.lang if ok else "zh", not ok)
+
+    def plain(self, ctx: str, zh: str) -> str:
+        return strip_md(self.get(ctx, zh)[0])
+
+
+def strip_md(text: str) -> str:
+    """Plain text of an inline-Markdown segment (titles, navigation, PDF metadata); not escaped:
+    escape it where it enters a page. The one markup stripper (safety.plain)."""
+    return safety.plain(text)
+
+
+def section_number(number: str, lang: str) -> str:
+    """A printed section number in `lang`: 一 → I., （三） → (3), 十二 → XII.; Arabic numbers unchanged."""
+    if lang != "en" or not number or re.match(r"^\d", number):
+        return number
+    return number_en(number)
+
+
+def toc_entries(doc, view: LangView) -> list[dict]:
+    """The source's own table of contents in `view`'s language: {level, present, number, title}."""
+    out = []
+    for i, e in enumerate(doc.toc, 1):
+        out.append({"level": e["level"], "present": e["present"], "key": strip_md(e["title"]),
+                    "number": section_number(e["number"], view.lang),
+                    "title": view.plain(f"{doc.id}/toc/{i}", e["title"]),
+                    "segment": view.segment(f"{doc.id}/toc/{i}", e["title"])})
+    return out
+
+
+def editorial_note(block_id: str, k: int, note: str, view: LangView) -> Segment:
+    """The reader's note under a corrected block (zh part of 'zh / en' notes is the source)."""
+    zh_note = note.split(" / ")[0]
+    return view.segment(f"{block_id}/note{k}", zh_note)
+
+
+# ---------------------------------------------------------------- tables
+
+@dataclass
+class Cell:
+    """One table cell as a reader sees it (plain text; renderers escape)."""
+
+    text: str
+    header: bool = False
+    scope: str = ""              # col | colgroup | row
+    num: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+    sup: str = ""                # footnote marker after the label
+    unit: str = ""               # unit suffix of a header ("（亿美元）", " (USD billion)")
+    value: float | None = None   # the number shown, in the display unit (before rounding)
+
+
+@dataclass
+class TableView:
+    """A table in one language: localised labels, units, converted and rounded values."""
+
+    id: str
+    lang: str
+    number: str
+    label: str                   # "表1" | "Table 1"
+    caption: str
+    caption_fallback: bool       # English caption missing: the Chinese one is shown
+    unit_caption: str            # "（单位：亿美元）" | " (USD billion)" (years-across tables)
+    head: list[list[Cell]]
+    body: list[list[Cell]]
+    note: str
+    footnotes: list[tuple[str, str, str]]     # (marker, label, text)
+    findings: list[str]
+    ncols: int
+    downloads: dict = field(default_factory=dict)   # kind -> path relative to the site root
+    ui: dict = field(default_factory=dict)          # the interface words around the table
+
+
+def _lab(table, kind, zh, lang, tr) -> str:
+    return T.label_text(table, T.key_of(table, kind, zh), lang, tr) if zh else ""
+
+
+def _unit_suffix(unit: str | None, lang: str) -> str:
+    if not unit or unit == "count":
+        return ""
+    u = T.unit_label(unit, lang)
+    return f"（{u}）" if lang == "zh" else f" ({u})"
+
+
+def _head_cell(table, col, lang, tr) -> Cell:
+    s = table.schema
+    if col.role == "key":
+        if col.group:
+            text = T.label_text(table, col.group, lang, tr)
+        else:
+            fkey = next(k for k, v in s.labels.items() if v.kind == "field")
+            text = T.label_text(table, fkey, lang, tr) if s.orientation == "rows" else ""
+        return Cell(text, header=True, scope="col")
+    if col.year is not None:
+        return Cell(str(col.year) if lang == "en" else f"{col.year}年", header=True, scope="col", num=True)
+    mark = next((f.marker for f in s.footnotes if f.label == col.series), "")
+    unit = "" if s.orientation == "columns" else _unit_suffix(col.unit, lang)
+    return Cell(T.label_text(table, col.series, lang, tr), header=True, scope="col", num=True, sup=mark, unit=unit)
+
+
+def _head(table, lang, tr) -> list[list[Cell]]:
+    s = table.schema
+    cols = s.columns
+    grouped = s.orientation == "rows" and any(c.group for c in cols if c.role == "value")
+    if not grouped:
+        return [[_head_cell(table, c, lang, tr) for c in cols]]
+    top, sub, i = [], [], 0
+    while i < len(cols):
+        c = cols[i]
+        if c.role == "key":
+            cell = _head_cell(table, c, lang, tr)
+            cell.rowspan = 2
+            top.append(cell)
+            i += 1
+            continue
+        j = i
+        while j < len(cols) and cols[j].role == "value" and cols[j].group == c.group:
+            j += 1
+        top.append(Cell(T.label_text(table, c.group, lang, tr) if c.group else "", header=True,
+                        scope="colgroup", colspan=j - i))
+        sub += [_head_cell(table, cols[k], lang, tr) for k in range(i, j)]
+        i = j
+    return [top, sub]
+
+
+def _value_cell(r, lang, dec, g) -> Cell:
+    nd = dec[(g, r["series"], r["unit"])]
+    return Cell(T.format_value(r["value"], r["unit"], lang, nd), num=True,
+                value=T.display_value(r["value"], r["unit"], lang))
+
+
+def _body(table, lang, tr) -> list[list[Cell]]:
+    s, df = table.schema, table.data
+    dec = T.decimals(table, lang)
+    g_of = (lambda r: r["group"]) if "group" in df else (lambda r: "")
+    rows = []
+    if s.orientation == "columns":
+        for ser, g in df.groupby("series", sort=False):
+            by_year = {int(r["year"]): r for _, r in g.iterrows()}
+            cells = [Cell(_lab(table, "series", ser, lang, tr), header=True, scope="row")]
+            for c in s.columns[1:]:
+                r = by_year[c.year]
+                cells.append(_value_cell(r, lang, dec, g_of(r)))
+            rows.append(cells)
+        return rows
+    block_group = {c.block: c.group for c in s.columns if c.role == "key"}
+    for _line, g in df.groupby("source_line", sort=False):
+        look = {(g_of(r), r["series"]): r for _, r in g.iterrows()}
+        cells = []
+        for c in s.columns:
+            gkey = c.group or block_group.get(c.block)
+            gz = s.labels[gkey].zh if gkey else ""
+            if c.role == "key":
+                r = next((r for (gg, _), r in look.items() if gg == gz or not c.group), None)
+                key = r[s.key_field]
+                text = str(int(key)) if s.key_field == "year" else _lab(table, "category", key, lang, tr)
+                cells.append(Cell(text, header=True, scope="row"))
+            else:
+                cells.append(_value_cell(look[(gz, s.labels[c.series].zh)], lang, dec, gz))
+        rows.append(cells)
+    return rows
+
+
+def table_view(table, lang: str, tr=None) -> TableView:
+    """The table as readers of `lang` see it, on the page, in print and in the downloads."""
+    s = table.schema
+    words = Words("table_", tr)[lang]
+    caption = T.caption_text(table, lang, tr)
+    unit_caption = ""
+    if s.orientation == "columns":
+        units = sorted({c.unit for c in s.columns if c.unit})
+        unit_caption = words["unit_caption"].format(u="、".join(T.unit_label(u, lang) for u in units))
+    footnotes = [(f.marker, T.label_text(table, f.label, lang, tr), T.footnote_text(table, i, lang, tr))
+                 for i, f in enumerate(s.footnotes)]
+    return TableView(
+        id=s.id, lang=lang, number=s.number, label=words["table"].format(n=s.number), caption=caption,
+        caption_fallback=lang == "en" and caption == s.caption.zh, unit_caption=unit_caption,
+        head=_head(table, lang, tr), body=_body(table, lang, tr), note=T.note_text(table, lang, tr),
+        footnotes=footnotes, findings=[T.finding_text(table, f, lang, tr) for f in T.shown_findings(table)],
+        ncols=len(s.columns), downloads=T.download_paths(s.id, lang), ui=words)
