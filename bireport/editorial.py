@@ -12,7 +12,6 @@ from the source under its table.
 """
 from __future__ import annotations
 
-import html
 import re
 
 from . import safety

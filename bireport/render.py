@@ -7,6 +7,7 @@ lang="zh" — it never passes as English.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -411,8 +412,8 @@ class Renderer:
         if not any(not e["present"] for e in doc.toc):
             return ""
         href = rel(url, view_url(lang, editorial.slug(doc)))
-        link = f'<a href="{href}">{html.escape(editorial.word("link_short", lang, self.cat))}</a>'
-        return html.escape(editorial.word("truncated_end", lang, self.cat)).replace("{link}", link)
+        link = f'<a href="{href}">{safety.html_text(editorial.word("link_short", lang, self.cat))}</a>'
+        return safety.html_text(editorial.word("truncated_end", lang, self.cat)).replace("{link}", link)
 
     def toc_title(self, doc: Document, lang: str, t: Text):
         def title_of(i, e):
