@@ -87,7 +87,7 @@ class Text:
             return ""
         items = "".join(f'<li id="tn-{k}"><span class="tn-label">TN{k}</span> {html.escape(n, quote=False)}</li>\n'
                         for k, n in enumerate(self.notes, 1))
-        return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
+        return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title" id="translators-notes">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
                 f'<ol class="tn-list">\n{items}</ol>\n</section>')
 
     def get(self, ctx: str, zh: str) -> tuple[str, bool]:
