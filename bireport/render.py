@@ -87,7 +87,7 @@ class Text:
             return ""
         items = "".join(f'<li id="tn-{k}"><span class="tn-label">TN{k}</span> {safety.quote(n)}</li>\n'
                         for k, n in enumerate(self.notes, 1))
-        return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
+        return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title" id="translators-notes">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
                 f'<ol class="tn-list">\n{items}</ol>\n</section>')
 
     def get(self, ctx: str, zh: str) -> tuple[str, bool]:
@@ -429,8 +429,8 @@ class Renderer:
         if not any(not e["present"] for e in doc.toc):
             return ""
         href = rel(url, view_url(lang, editorial.slug(doc)))
-        link = f'<a href="{href}">{html.escape(editorial.word("link_short", lang, self.cat))}</a>'
-        return html.escape(editorial.word("truncated_end", lang, self.cat)).replace("{link}", link)
+        link = f'<a href="{href}">{safety.html_text(editorial.word("link_short", lang, self.cat))}</a>'
+        return safety.html_text(editorial.word("truncated_end", lang, self.cat)).replace("{link}", link)
 
     def toc_title(self, doc: Document, lang: str, t: Text):
         def title_of(i, e):
