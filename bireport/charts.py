@@ -282,7 +282,9 @@ def _hbar_blocks(table, df, lang, tr):
         text = base.mark_text(align="left", dx=3, fontSize=11).encode(text="value_text:N")
         panels.append((bars + text).properties(title=alt.TitleParams(grp, anchor="start", fontSize=13),
                                                width=300, height=alt.Step(20)))
-    return alt.vconcat(*panels)
+    # panels that readers compare (exports beside imports) share one scale when their unit is one
+    same_unit = df.groupby("group")["unit_key"].nunique().max() == 1 and df["unit_key"].nunique() == 1
+    return alt.vconcat(*panels).resolve_scale(x="shared") if same_unit else alt.vconcat(*panels)
 
 
 def _small_multiples(table, df, lang, tr):

@@ -86,7 +86,12 @@ def gather(paths: Paths) -> Context:
     docs = stage_ingest(paths)
     glossary = load_glossary(paths.data / "glossary.yaml")
     cat = Catalog(paths.i18n)
-    extracted = tables_mod.extract_docs(docs)
+    try:
+        extracted = tables_mod.extract_docs(docs)
+    except BuildError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug met by some document's table: readable error + log
+        raise unexpected(exc, "tables", None, None, paths.build / "log") from exc
     table_files = tables_mod.generated_files(extracted, paths.tables)
     # pages, charts, downloads and PDFs show the committed CSV (the reviewed data), checked
     # against the extraction
@@ -142,7 +147,12 @@ def stage_charts(ctx: Context, changed: set[str], pending: list | None = None):
     charts_out = ctx.paths.build / "charts"
     charts_out.mkdir(parents=True, exist_ok=True)
     todo = [t for t in ctx.tables.values() if t.schema.doc in changed]
-    chart_info = charts_mod.build_charts(todo, charts_out, ctx.tr, pending=pending) if todo else {}
+    try:
+        chart_info = charts_mod.build_charts(todo, charts_out, ctx.tr, pending=pending) if todo else {}
+    except BuildError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug met by some table: readable error + log
+        raise unexpected(exc, "charts", None, None, ctx.paths.build / "log") from exc
 
     def renderer(block, lang, rel):
         t = ctx.tables[block.attrs["table_id"]]
