@@ -220,18 +220,30 @@ def cold_build_ratio(pairs: int) -> dict:
     `build.py build --no-pdf` in a fresh copy (no chart, page or generation cache: build/ and
     site/ absent), immediately followed by `mkdocs build` of the same generated pages in that copy
     (BIREPORT_SKIP_GENERATE=1, the floor). The ratio of each pair, then the median."""
-    out = []
+    import resource
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime
+
+    out, cpus = [], []
     for i in range(pairs):
         root = fresh()
         shutil.rmtree(root / "docs" / "assets" / "charts", ignore_errors=True)
+        c0 = cpu()
         build = timed(lambda: subprocess.run([PY, "build.py", "build", "--no-pdf"], cwd=root, check=True,
                                              capture_output=True))
+        c1 = cpu()
         floor = mkdocs_floor(root)
+        c2 = cpu()
         out.append((build, floor, build / floor))
-        print(f"pair {i + 1}: build {build:.2f} s, mkdocs {floor:.2f} s, ratio {build / floor:.2f}", file=sys.stderr)
+        cpus.append((c1 - c0, c2 - c1))
+        print(f"pair {i + 1}: build {build:.2f} s ({c1 - c0:.2f} s CPU), mkdocs {floor:.2f} s ({c2 - c1:.2f} s CPU), "
+              f"ratio {build / floor:.2f}", file=sys.stderr)
         shutil.rmtree(root, ignore_errors=True)
-    return {"pairs": out, "build": med([b for b, _, _ in out]), "floor": med([f for _, f, _ in out]),
-            "ratio": med([r for _, _, r in out]), "load": os.getloadavg()}
+    return {"pairs": out, "cpu": cpus, "build": med([b for b, _, _ in out]), "floor": med([f for _, f, _ in out]),
+            "ratio": med([r for _, _, r in out]), "load": os.getloadavg(),
+            "cpu_build": med([a for a, _ in cpus]), "cpu_floor": med([b for _, b in cpus])}
 
 
 def write_ratio(res: dict, path: Path = ROOT / "bench" / "RESULTS.md") -> None:
@@ -245,12 +257,16 @@ def write_ratio(res: dict, path: Path = ROOT / "bench" / "RESULTS.md") -> None:
              "--no-pdf` timed as a subprocess (imports, generation, QA, chart SVGs rendered while MkDocs "
              "builds, the staged site swapped in); then `mkdocs build` of the same generated pages in that "
              "copy (BIREPORT_SKIP_GENERATE=1), also a subprocess.", "",
-             "| pair | cold build | MkDocs | ratio |", "|---|---|---|---|"]
-    for i, (b, f, r) in enumerate(res["pairs"], 1):
-        lines.append(f"| {i} | {b:.2f} s | {f:.2f} s | {r:.2f} |")
+             "| pair | cold build | MkDocs | ratio (wall) | CPU: build / MkDocs |", "|---|---|---|---|---|"]
+    for i, ((b, f, r), (cb, cf)) in enumerate(zip(res["pairs"], res["cpu"]), 1):
+        lines.append(f"| {i} | {b:.2f} s | {f:.2f} s | {r:.2f} | {cb:.2f} s / {cf:.2f} s |")
     met = "met" if res["ratio"] <= RATIO_TARGET else "**not met**"
-    lines += [f"| median | {res['build']:.2f} s | {res['floor']:.2f} s | **{res['ratio']:.2f}** |", "",
-              f"Target: cold build ≤ {RATIO_TARGET:.1f} × MkDocs — {met}.", ""]
+    lines += [f"| median | {res['build']:.2f} s | {res['floor']:.2f} s | **{res['ratio']:.2f}** | "
+              f"{res['cpu_build']:.2f} s / {res['cpu_floor']:.2f} s |", "",
+              f"Target: cold build ≤ {RATIO_TARGET:.1f} × MkDocs (wall) — {met}. CPU seconds (user + sys of "
+              "the process and its children) show the work done, independent of how busy the machine was; "
+              "the wall-clock ratio also counts the overlap: chart specs and SVGs, the translation QA and the "
+              "downloads are made while MkDocs builds the site.", ""]
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     block = "\n".join(lines) + "\n"
     if RATIO_HEAD in text:

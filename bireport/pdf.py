@@ -32,7 +32,7 @@ from .errors import BuildError, Problem
 from .i18n import place_notes
 from .model import Block, Document, Section
 from .ui import ui
-from .view import section_number, strip_md
+from .view import LangView, editorial_note, section_number, strip_md, toc_entries
 
 VIEWS = {"zh": "report-zh.pdf", "en": "report-en.pdf", "sbs": "report-zh-en.pdf"}
 CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
@@ -227,23 +227,19 @@ class Builder:
             items.extend(self.blocks(doc, s.blocks))
         toc = []
         by_title = {strip_md(s.title): s for s in doc.sections if s.title}
+        entries = {l: toc_entries(doc, LangView(l, self.cat)) for l in self.langs}   # the view model's
         if doc.toc:                   # the source's own TOC, in its order; absent chapters marked
-            for i, e in enumerate(doc.toc, 1):
-                s = by_title.get(strip_md(e["title"])) if e["present"] else None
-                text = self.per_lang(lambda l, i=i, e=e: ((e["number"] if l == "zh" else section_number(e["number"], "en")) + " "
-                                                          + self.plain(l, f"{doc.id}/toc/{i}", e["title"])).strip())
+            for i, e in enumerate(doc.toc):
+                s = by_title.get(entries[self.langs[0]][i]["key"]) if e["present"] else None
+                text = {l: f"{entries[l][i]['number']} {entries[l][i]['title']}".strip() for l in self.langs}
                 toc.append({"id": f"{doc.id}--{s.id}" if s else "", "level": e["level"], "text": text})
         else:
             for s in doc.sections:
                 if (s.title or s.number) and s.level <= 2:
                     toc.append({"id": f"{doc.id}--{s.id}", "level": s.level,
                                 "text": self.per_lang(lambda l, s=s: self.section_label(doc, s, l, plain=True))})
-        missing = []
-        for i, e in enumerate(doc.toc, 1):
-            if not e["present"]:
-                missing.append({"level": e["level"], "text": self.per_lang(
-                    lambda l, i=i, e=e: ((e["number"] if l == "zh" else section_number(e["number"], "en")) + " "
-                                         + self.plain(l, f"{doc.id}/toc/{i}", e["title"])).strip())})
+        missing = [{"level": e["level"], "text": t["text"]} for e, t in zip(doc.toc, toc) if not e["present"]] \
+            if doc.toc else []
         return {
             "id": doc.id,
             "title": self.per_lang(lambda l: Seg(H.escape(self.plain(l, f"{doc.id}/meta/title", doc.meta.title["zh"])),
@@ -333,10 +329,8 @@ class Builder:
         return out
 
     def _edit_note(self, doc, b, note, k, lang) -> Seg:
-        zh_note = note.split(" / ")[0]
-        md, ok = self.get(lang, f"{b.id}/note{k}", zh_note)
-        label = ui("editorial_correction", lang, self.cat)
-        return Seg(H.escape(label + md), lang if ok else "zh", not ok)
+        seg = editorial_note(b.id, k, note, LangView(lang, self.cat))
+        return Seg(H.escape(ui("editorial_correction", lang, self.cat) + seg.md), seg.lang, seg.fallback)
 
     def figure(self, doc: Document, b: Block) -> Item:
         num = b.attrs.get("number")
