@@ -378,23 +378,29 @@ def render_svg(spec_text: str) -> str:
 _CODE_KEY: str | None = None
 
 
-def _code_key() -> str:
+def _code_key(code: list[Path] | None = None, font_dirs: list[str] | None = None) -> str:
     """Everything besides the table that changes a chart: this module, the tables package (value
-    formatting, labels, units), the library versions and the fonts the SVGs are set in."""
+    formatting, labels, units), the UI strings, the library versions and the fonts the SVGs are
+    set in (computed once per process for the defaults)."""
     global _CODE_KEY
-    if _CODE_KEY is None:
-        import vl_convert
+    default = code is None and font_dirs is None
+    if default and _CODE_KEY is not None:
+        return _CODE_KEY
+    import vl_convert
 
-        h = hashlib.sha256(f"{CHARTS_VERSION}|{alt.__version__}|{vl_convert.__version__}|{FONT}".encode())
-        for f in [Path(__file__), *sorted(Path(T.__file__).parent.glob("*.py"))]:
-            h.update(f.read_bytes())
-        for d in FONT_DIRS:
-            for f in sorted(Path(d).rglob("*")) if Path(d).is_dir() else []:
-                if f.is_file():
-                    st = f.stat()
-                    h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    if code is None:
+        code = [Path(__file__), Path(__file__).with_name("ui.py"), *sorted(Path(T.__file__).parent.glob("*.py"))]
+    h = hashlib.sha256(f"{CHARTS_VERSION}|{alt.__version__}|{vl_convert.__version__}|{FONT}".encode())
+    for f in code:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    for d in FONT_DIRS if font_dirs is None else font_dirs:
+        for f in sorted(Path(d).rglob("*")) if Path(d).is_dir() else []:
+            if f.is_file():
+                st = f.stat()
+                h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    if default:
         _CODE_KEY = h.hexdigest()
-    return _CODE_KEY
+    return h.hexdigest()
 
 
 def content_hash(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:

@@ -195,3 +195,24 @@ def test_no_fork_when_unsafe(monkeypatch):
     monkeypatch.setattr(C, "_vl_started", False)
     monkeypatch.setenv(C.WORKERS_ENV, "1")
     assert C._workers() == 1
+
+
+def test_cache_key_covers_formatting_code_and_fonts(tmp_path):
+    """A chart's cache key changes when the value formatting code or a font changes, not only
+    when charts.py or the data does."""
+    import shutil
+
+    code = tmp_path / "tables"
+    shutil.copytree(Path(T.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__"))
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "Font.otf").write_bytes(b"font v1")
+    files = sorted(code.glob("*.py"))
+    key = C._code_key(files, [str(fonts)])
+    assert C._code_key(files, [str(fonts)]) == key                        # deterministic
+    fmt = code / "format.py"
+    fmt.write_text(fmt.read_text(encoding="utf-8").replace("SIGNIFICANT = 3", "SIGNIFICANT = 4"), encoding="utf-8")
+    key2 = C._code_key(files, [str(fonts)])
+    assert key2 != key
+    (fonts / "Font.otf").write_bytes(b"font version 2")
+    assert C._code_key(files, [str(fonts)]) != key2
