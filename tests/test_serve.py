@@ -71,7 +71,8 @@ def test_serve_picks_up_every_kind_of_input(project):
         assert fetch(base + f"assets/javascripts/workers/{worker}").startswith(FIXED_MARK)
         # a table's CSV: the page notes the difference from the source, the chart shows the value
         edit(data / "tables" / "zhao-liu-decoupling-2025-t1.csv", "2012,贸易额占比,%,13.06,134", "2012,贸易额占比,%,13.6,134")
-        assert wait_for(base + "zhao-liu-decoupling-2025/s3/", "数据文件为 13.60%"), "CSV edit not served"
+        # the difference from the source is reported on the document's editorial notes page
+        assert wait_for(base + "zhao-liu-decoupling-2025/editorial/", "数据文件为 13.60%"), "CSV edit not served"
         assert '"value":13.6' in fetch(base + "assets/charts/zhao-liu-decoupling-2025-t1.zh.vl.json").replace(" ", "")
         # the table schema's reviewed input
         edit(data / "tables" / "presentation.yaml", "the US share of China's trade\"", "the US share (Qwzx-schema)\"")
@@ -103,7 +104,7 @@ def test_serve_picks_up_po_edit(project):
         po = project / "data" / "i18n" / "en" / "nyt-2024-12-12.po"
         text = po.read_text(encoding="utf-8")
         marker = "Zyxwv-live-preview"
-        po.write_text(text.replace('msgstr "ALAN RAPPEPORT"', f'msgstr "ALAN RAPPEPORT {marker}"', 1), encoding="utf-8")
+        po.write_text(text.replace('msgstr "Alan Rappeport"', f'msgstr "Alan Rappeport {marker}"', 1), encoding="utf-8")
         assert marker in po.read_text(encoding="utf-8")
         assert wait_for(url, marker), "edited translation did not reach the served page"
     finally:
