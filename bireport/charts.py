@@ -12,6 +12,7 @@ Labels for English go through `tr(msgctxt, zh) -> str | None` first, then the sc
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -408,7 +409,8 @@ def content_hash(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
     the code, library versions and fonts (`_code_key`)."""
     h = hashlib.sha256()
     resolved = [(c, tr(c, zh) if lang != "zh" else None) for c, zh, _ in strings(table)] if lang != "zh" else []
-    for part in (T.csv_text(table), T.schema_text(table), lang,
+    schema = json.dumps(dataclasses.asdict(table.schema), ensure_ascii=False, sort_keys=True, default=str)
+    for part in (T.csv_text(table), schema, lang,
                  json.dumps(resolved, ensure_ascii=False), _code_key()):
         h.update(part.encode("utf-8"))
         h.update(b"\0")

@@ -187,20 +187,27 @@ def _value_cell(r, lang, dec, g) -> Cell:
 def _body(table, lang, tr) -> list[list[Cell]]:
     s, df = table.schema, table.data
     dec = T.decimals(table, lang)
-    g_of = (lambda r: r["group"]) if "group" in df else (lambda r: "")
+    recs = df.to_dict("records")                 # (plain dicts: much faster than iterrows)
+    for r in recs:
+        r.setdefault("group", "")
     rows = []
     if s.orientation == "columns":
-        for ser, g in df.groupby("series", sort=False):
-            by_year = {int(r["year"]): r for _, r in g.iterrows()}
+        by_series: dict[str, dict[int, dict]] = {}
+        for r in recs:
+            by_series.setdefault(r["series"], {})[int(r["year"])] = r
+        for ser, by_year in by_series.items():
             cells = [Cell(_lab(table, "series", ser, lang, tr), header=True, scope="row")]
             for c in s.columns[1:]:
                 r = by_year[c.year]
-                cells.append(_value_cell(r, lang, dec, g_of(r)))
+                cells.append(_value_cell(r, lang, dec, r["group"]))
             rows.append(cells)
         return rows
     block_group = {c.block: c.group for c in s.columns if c.role == "key"}
-    for _line, g in df.groupby("source_line", sort=False):
-        look = {(g_of(r), r["series"]): r for _, r in g.iterrows()}
+    by_line: dict[int, list[dict]] = {}
+    for r in recs:
+        by_line.setdefault(r["source_line"], []).append(r)
+    for g in by_line.values():
+        look = {(r["group"], r["series"]): r for r in g}
         cells = []
         for c in s.columns:
             gkey = c.group or block_group.get(c.block)

@@ -268,10 +268,14 @@ def test_table_markdown_grouped_header_and_warning(extracted):
     md = T.table_markdown(t, "zh", None, "../../")
     assert '<th scope="colgroup" colspan="2">生物技术</th>' in md
     assert "<caption>表6 " in md and 'class="num">28.99<' in md
-    assert '!!! warning "数据校验"' in md and "2.88%" in md
+    # readers get a note linking the editorial notes page, which lists the finding itself
+    assert "!!! warning" not in md and 'href="../../zhao-liu-decoupling-2025/editorial/#tables"' in md
+    from bireport.view import table_view
+    assert any("2.88%" in f for f in table_view(t, "zh").findings)
     assert 'href="../../downloads/zhao-liu-decoupling-2025-t6.zh.csv"' in md
     en = T.table_markdown(t, "en", lambda c, z: "Biotech" if c.endswith("/label/group-1") else None, "")
-    assert "Biotech</th>" in en and '!!! warning "Data check"' in en and "(USD billion)" in en
+    assert "Biotech</th>" in en and 'href="en/zhao-liu-decoupling-2025/editorial/#tables"' in en
+    assert "(USD billion)" in en
     assert 'class="num">0.139<' in en  # 1.39 亿美元 = 0.139 USD billion
 
 
@@ -284,7 +288,7 @@ def test_table_markdown_footnote_and_blocks(extracted):
 
 
 def test_data_page(extracted):
-    docs = [SimpleNamespace(id=d, meta=SimpleNamespace(title={"zh": f"标题{d}", "en": f"Title {d}"}, rights="r"))
+    docs = [SimpleNamespace(id=d, meta=SimpleNamespace(title={"zh": f"标题{d}", "en": f"Title {d}"}, rights="r", rights_zh=""))
             for d in ("zhao-liu-decoupling-2025", "scio-whitepaper-2025")]
     md = T.data_page_markdown(list(extracted.values()), "zh", None, "../", docs)
     assert md.startswith("# 数据") and md.count(".zh.csv\" download>CSV（中文）") == 10
