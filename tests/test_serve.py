@@ -75,7 +75,7 @@ def test_serve_picks_up_every_kind_of_input(project):
         assert wait_for(base + "zhao-liu-decoupling-2025/editorial/", "数据文件为 13.60%"), "CSV edit not served"
         assert '"value":13.6' in fetch(base + "assets/charts/zhao-liu-decoupling-2025-t1.zh.vl.json").replace(" ", "")
         # the table schema's reviewed input
-        edit(data / "tables" / "presentation.yaml", "the US share of China's trade\"", "the US share (Qwzx-schema)\"")
+        edit(data / "tables" / "presentation.yaml", "the US share of China’s trade\"", "the US share (Qwzx-schema)\"")
         assert wait_for(base + "data/tables/zhao-liu-decoupling-2025-t1.schema.yaml", "Qwzx-schema"), "schema edit not served"
         # the glossary
         edit(data / "glossary.yaml", "terms:\n", "terms:\n  - zh: 测试术语\n    en: Qwzx-glossary\n    note: test\n")
