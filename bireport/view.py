@@ -15,8 +15,6 @@ from . import safety, tables as T
 from .numerals import number_en
 from .ui import Words
 
-UNTRANSLATED = "[not yet translated]"
-
 
 # ---------------------------------------------------------------- text segments
 
