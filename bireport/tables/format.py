@@ -88,7 +88,10 @@ def display_decimals(ndec: int, unit: str, lang: str, smallest: float) -> int:
 def decimals(table: Table, lang: str = "zh") -> dict[tuple, int]:
     """Decimals to print per (group, series, unit) in `lang`: the most any source value of that
     column has (the source prints '13.40'; the CSV stores 13.4; display restores two decimals),
-    adjusted for a converted unit (see `display_decimals`)."""
+    adjusted for a converted unit (see `display_decimals`). Computed once per table and language."""
+    cache = table.__dict__.setdefault("_decimals", {})
+    if lang in cache and cache[lang][0] is table.data:
+        return cache[lang][1]
     df = table.data
     ndec: dict[tuple, int] = {}
     smallest: dict[tuple, float] = {}
@@ -97,7 +100,9 @@ def decimals(table: Table, lang: str = "zh") -> dict[tuple, int]:
         ndec[k] = max(ndec.get(k, 0), _ndec(v))
         if v:
             smallest[k] = min(smallest.get(k, abs(v)), abs(v))
-    return {k: display_decimals(n, k[2], lang, smallest.get(k, 0.0)) for k, n in ndec.items()}
+    out = {k: display_decimals(n, k[2], lang, smallest.get(k, 0.0)) for k, n in ndec.items()}
+    cache[lang] = (df, out)
+    return out
 
 
 def format_value(value: float, unit: str, lang: str, ndec: int, thousands: bool = True) -> str:
