@@ -45,9 +45,12 @@ def test_an_edited_value_is_shown_and_reported(project):
     assert [(f.path, f.line) for f in diffs] == [(f"data/tables/{TID}.csv", 3)]
     assert "13.6 in the CSV but 13.06 in the source (data/sources/zhao-liu-decoupling-2025.md:134)" in diffs[0].message
     zh = (project / "docs" / "zh" / "zhao-liu-decoupling-2025" / "s3.md").read_text(encoding="utf-8")
-    en = (project / "docs" / "en" / "zhao-liu-decoupling-2025" / "s3.md").read_text(encoding="utf-8")
-    assert "2012年 贸易额占比：数据文件为 13.60%，原文为 13.06%" in zh
-    assert "the data file has 13.60%, the source text 13.06%" in en
+    # the difference is reported on the document's editorial notes page; the table links it
+    notes_zh = (project / "docs" / "zh" / "zhao-liu-decoupling-2025" / "editorial.md").read_text(encoding="utf-8")
+    notes_en = (project / "docs" / "en" / "zhao-liu-decoupling-2025" / "editorial.md").read_text(encoding="utf-8")
+    assert "2012年 贸易额占比：数据文件为 13.60%，原文为 13.06%" in notes_zh
+    assert "the data file has 13.60%, the source text 13.06%" in notes_en
+    assert "editorial/#tables" in zh
     assert ">13.60<" in zh.replace(" ", "")                           # the table shows the CSV's value
     spec = json.loads((project / "docs" / "assets" / "charts" / f"{TID}.zh.vl.json").read_text(encoding="utf-8"))
     values = [r for ds in spec["datasets"].values() for r in ds if r.get("year") == 2012 and r.get("unit") == "%"]
