@@ -121,8 +121,12 @@ def _mark(text: str, lang: str) -> str:
 
 
 def _dropped(d: dict, lang: str) -> str:
-    return f"{word('line', lang).format(n=d.get('line'))}: {_mark(d.get('reason', ''), lang)} — " \
-           f"<q lang=\"zh\">{_esc(d.get('text', ''))}</q>"
+    text = str(d.get("text", ""))
+    text = text if len(text) <= 80 else text[:79] + "…"      # the report keeps it whole (nothing-lost check)
+    head = f"{word('line', lang).format(n=d.get('line'))}: {_mark(d.get('reason', ''), lang)}"
+    if d.get("rule") == "spam":          # spam is never published, not even quoted (`build.py check` shows it)
+        return head
+    return f"{head} — <q lang=\"zh\">{_esc(text)}</q>"
 
 
 def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
