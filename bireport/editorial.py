@@ -120,12 +120,15 @@ def _mark(text: str, lang: str) -> str:
     return "".join(out)
 
 
+_MARKUP = re.compile(r"[<>]|(?:java|vb)\s*script\s*:|\bdata\s*:|\bon\w+\s*=", re.I)
+
+
 def _dropped(d: dict, lang: str) -> str:
     text = str(d.get("text", ""))
     text = text if len(text) <= 80 else text[:79] + "…"      # the report keeps it whole (nothing-lost check)
     head = f"{word('line', lang).format(n=d.get('line'))}: {_mark(d.get('reason', ''), lang)}"
-    if d.get("rule") == "spam":          # spam is never published, not even quoted (`build.py check` shows it)
-        return head
+    if d.get("rule") in ("spam", "sanitised") or _MARKUP.search(text):
+        return head    # spam and removed markup are never published, not even quoted (`build.py check` shows them)
     return f"{head} — <q lang=\"zh\">{_esc(text)}</q>"
 
 
