@@ -11,19 +11,16 @@ import pytest
 
 from bireport import cli, fidelity, repairs
 from bireport.errors import BuildError
-from bireport.glossary import load_glossary
-from bireport.i18n import Catalog
 from bireport.model import RepairReport
-from bireport.pipeline import PageCache, Paths, generate, stage_ingest, stage_render, stage_tables
+from bireport.pipeline import PageCache, Paths, gather, generate, stage_charts, stage_render
 from bireport.render import Renderer, pages_for
 
 
 def render_all(root: Path, docs=None):
     paths = Paths(root)
-    docs = docs if docs is not None else stage_ingest(paths)
-    cat = Catalog(paths.i18n)
-    _found, tables, _f, _p = stage_tables(paths, docs, cat, set())
-    renderer = Renderer(paths.templates, cat, tables, load_glossary(paths.data / "glossary.yaml"))
+    ctx = gather(paths)
+    docs = docs if docs is not None else ctx.docs
+    renderer = Renderer(paths.templates, ctx.cat, stage_charts(ctx, set()), ctx.glossary)
     return docs, stage_render(renderer, docs, {d.id for d in docs}, PageCache(paths, docs), paths.build / "log")
 
 
