@@ -196,3 +196,11 @@ def test_running_header_with_its_page_number_and_page_x_of_y(tmp_path):
     assert rules["page-number"]["text"].startswith("第 1 页")
     assert not [it for it in items if "某某报告" in it.text or "页" in it.text]
     assert len([it for it in items if it.kind == "paragraph"]) == 1 + 8 * 4
+
+
+def test_tab_rows_without_a_caption_are_a_table_not_an_error(tmp_path):
+    source = "前文。\n\n項目\t說明\n甲\t一般\n乙\t特殊\n\n後文。\n"
+    items, ctx = run_fixture({"format": "markdown", "script": "Hant", "input": source}, tmp_path)
+    assert simplify(items) == [["paragraph", "前文。"], ["list_item", "项目｜说明"], ["list_item", "甲｜一般"],
+                               ["list_item", "乙｜特殊"], ["paragraph", "后文。"]]
+    assert any("without a 表N caption" in w for w in ctx.report.warnings)

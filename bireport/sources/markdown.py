@@ -285,7 +285,7 @@ def parse(text: str, meta) -> list[Item]:
             elif re.fullmatch(r"\s*<([A-Za-z][A-Za-z0-9]*)\b[^>]*>[^<]*</\1>\s*", "\n".join(raw)):
                 # an inline element standing alone (`<time …>…</time>`): parsed as HTML, not as text
                 items.extend(parse_block("\n".join(raw), line))
-            elif sum("\t" in r for r in raw) >= 1 and len(raw) >= 2:
+            elif sum("\t" in r.strip() for r in raw) >= 1 and len(raw) >= 2:
                 items.append(Item("rows", "", line,
                                   {"rows": [(tok.map[0] + 1 + k, r) for k, r in enumerate(raw)]}))
             else:
@@ -310,7 +310,7 @@ def parse(text: str, meta) -> list[Item]:
             last_rule = line
         elif tok.type in ("code_block", "fence"):
             raw = lines[tok.map[0]:tok.map[1]]
-            if any("\t" in r for r in raw):
+            if any("\t" in r.strip() for r in raw):
                 items.append(Item("rows", "", line, {"rows": [(tok.map[0] + 1 + k, r) for k, r in enumerate(raw)]}))
             else:
                 items.append(Item("paragraph", escape_md(flatten_breaks(tok.content)), line, {"hard_end": True}))
