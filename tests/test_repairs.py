@@ -204,3 +204,12 @@ def test_tab_rows_without_a_caption_are_a_table_not_an_error(tmp_path):
     assert simplify(items) == [["paragraph", "前文。"], ["list_item", "项目｜说明"], ["list_item", "甲｜一般"],
                                ["list_item", "乙｜特殊"], ["paragraph", "后文。"]]
     assert any("without a 表N caption" in w for w in ctx.report.warnings)
+
+
+def test_long_title_and_document_number_are_front_matter(tmp_path):
+    title = "国务院办公厅关于进一步优化营商环境降低市场主体制度性交易成本促进经济高质量发展的若干意见和具体措施"
+    source = f"{title}\n\n国办发〔2022〕30号\n\n各省、自治区、直辖市人民政府：\n\n　　一、总体要求\n\n　　坚持稳中求进。\n"
+    items, ctx = run_fixture({"format": "plaintext", "input": source}, tmp_path)
+    assert ctx.front["title"] == title and ctx.front["lines"] == ["国办发〔2022〕30号"]
+    assert simplify(items) == [["paragraph", "各省、自治区、直辖市人民政府："], ["heading", 1, "一", "总体要求"],
+                               ["paragraph", "坚持稳中求进。"]]

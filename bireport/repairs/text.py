@@ -283,7 +283,7 @@ def text_front_matter(ctx, items):
         if it.kind != "line":
             break
         text = plain(it.text).strip()
-        if (len(front) >= FRONT_MAX_LINES or _width(text) > 80 or re.search(r"[。！？；!?;]", text)
+        if (len(front) >= FRONT_MAX_LINES or _width(text) > (160 if not front else 80) or re.search(r"[。！？；!?;]", text)
                 or re.search(r"[：:，,]$", text) or NUMBER_RE.match(text) or aligned_cells(it.text)):
             break
         front.append(it)
