@@ -213,3 +213,16 @@ def test_long_title_and_document_number_are_front_matter(tmp_path):
     assert ctx.front["title"] == title and ctx.front["lines"] == ["国办发〔2022〕30号"]
     assert simplify(items) == [["paragraph", "各省、自治区、直辖市人民政府："], ["heading", 1, "一", "总体要求"],
                                ["paragraph", "坚持稳中求进。"]]
+
+
+def test_markdown_footnotes_become_footnotes(tmp_path):
+    notes = "".join(f"[^n{k}]: 第{k}条注释。\n" for k in range(1, 13))
+    refs = "".join(f"句{k}[^n{k}]。" for k in range(1, 13))
+    source = f"{refs}\n\n{notes}\n    第十二条注释的第二段。\n\n结尾。\n"
+    items, ctx = run_fixture({"format": "markdown", "input": source}, tmp_path)
+    assert simplify(items) == [["paragraph", "".join(f"句{k}[^fn{k}]。" for k in range(1, 13))],
+                               ["paragraph", "结尾。"]]
+    assert [(f["key"], f["label"], f["text"]) for f in ctx.footnotes][:2] == [("fn1", "①", "第1条注释。"),
+                                                                             ("fn2", "②", "第2条注释。")]
+    assert ctx.footnotes[10]["label"] == "[11]"
+    assert ctx.footnotes[-1]["text"] == "第12条注释。第十二条注释的第二段。" and len(ctx.footnotes) == 12

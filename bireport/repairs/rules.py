@@ -297,10 +297,16 @@ def footnote_definitions(ctx, items):
     material): they leave the body and become real footnotes."""
     out = []
     for it in items:
+        more = it.attrs.get("footnote_more")
+        if more and ctx.footnotes and ctx.footnotes[-1]["key"] == f"fn{more}":   # a note's next paragraph
+            ctx.footnotes[-1]["text"] = join_cjk(ctx.footnotes[-1]["text"], it.text)
+            ctx.report.moved.append(f"line {it.line}: footnote fn{more} (continued) → footnotes")
+            continue
         m = re.match(r"^\[\^(fn\d+)\]\s*(.+)$", it.text) if it.kind == "paragraph" else None
         if m:
+            n = int(m.group(1)[2:])
             ctx.footnotes.append({"key": m.group(1), "text": m.group(2), "line": it.line,
-                                  "label": "①②③④⑤⑥⑦⑧⑨⑩"[int(m.group(1)[2:]) - 1]})
+                                  "label": "①②③④⑤⑥⑦⑧⑨⑩"[n - 1] if 1 <= n <= 10 else f"[{n}]"})
             ctx.report.moved.append(f"line {it.line}: footnote {m.group(1)} → footnotes")
             continue
         out.append(it)
