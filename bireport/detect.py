@@ -80,23 +80,18 @@ def detect_encoding(data: bytes) -> tuple[str, str]:
 
     candidates = ["gb18030", "big5", "big5hkscs"]
     best = from_bytes(data, cp_isolation=candidates).best()
-    clean = []
-    for enc in candidates[:2]:
-        try:
-            clean.append((enc, data.decode(enc)))
-        except UnicodeDecodeError:
-            pass
     if best is not None:
         enc = canonical_encoding(best.encoding)
-        if len(clean) == 2 and enc in ("gb18030", "big5"):
-            # both decode: prefer the reading with more common CJK (charset-normalizer's coherence)
-            pass
         note = f"{enc.upper()} (charset-normalizer; not UTF-8)"
         if declared and canonical_encoding(declared) != enc:
             note += f"; the page declares charset={declared}, its bytes read as {enc}: trusting the bytes"
         return enc, note
-    if len(clean) == 1:
-        return clean[0][0], f"{clean[0][0].upper()} (the only Chinese encoding the bytes decode in)"
+    for enc in candidates:
+        try:
+            data.decode(enc)
+            return enc, f"{enc.upper()} (the only Chinese encoding the bytes decode in)"
+        except UnicodeDecodeError:
+            pass
     return "", "the bytes are neither UTF-8 nor GB18030/GBK nor Big5"
 
 
@@ -246,7 +241,7 @@ def find_date(text: str) -> str:
 
 # ------------------------------------------------------------------ metadata
 
-_URL_DATE = re.compile(r"(?<![1-9])((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_URL_DATE = re.compile(r"(?<![1-9])((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])")
 _SOURCE_LINE = re.compile(r"来源[：:]\s*([^\s|｜/<>]{2,20})")
 
 

@@ -139,9 +139,9 @@ def report_sanitised(ctx, items):
     for it in items:
         if it.kind == "dropped" and it.attrs.get("moved"):     # page metadata (title, byline)
             ctx.front.setdefault(it.attrs["moved"], it.attrs.get("text", ""))
-            ctx.report.moved.append(f"line {it.line}: {it.attrs.get('text', '')[:80]!r} → metadata ({it.attrs['moved']})")
-        elif it.kind == "dropped":
-            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", "")[:80],
+            ctx.report.moved.append(f"line {it.line}: {it.attrs.get('text', '')!r} → metadata ({it.attrs['moved']})")
+        elif it.kind == "dropped":      # the whole text: the nothing-lost check subtracts it
+            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", ""),
                                        "rule": it.attrs.get("rule", "sanitised"),
                                        "reason": it.attrs.get("reason", "not publishable HTML")})
         else:

@@ -57,10 +57,10 @@ def inline_to_md(children) -> str:
                 link_text.append(escape_md(text))
             else:
                 out.append(escape_md(text))
-        elif t == "image":
-            alt = "".join(c.content for c in tok.children or [] if c.type == "text")
+        elif t == "image":          # never hot-linked; its alt text is source text and stays
+            alt = "".join(c.content for c in tok.children or [] if c.type == "text") or tok.content
             if alt.strip():
-                out.append(escape_md(alt))
+                (link_text if link_text is not None else out).append(escape_md(alt))
         elif t == "footnote_ref":
             out.append(f"[^fn{tok.meta['id'] + 1}]")
         elif t in ("softbreak", "hardbreak"):
