@@ -82,7 +82,7 @@ def test_english_units_and_values(built):
     assert "USD billion" in svg and "亿美元" not in svg
     # percentages unchanged in English
     share = [r for ds in spec["datasets"].values() for r in ds
-             if r.get("year") == 2012 and r.get("series") == "Share of China's total trade"]
+             if r.get("year") == 2012 and r.get("series") == "Share of China’s total trade"]
     assert share[0]["value"] == 13.06
     zh = json.loads(Path(res[tid]["zh"]["json"]).read_text(encoding="utf-8"))
     assert any(r.get("value") == 4862.04 for ds in zh["datasets"].values() for r in ds)
