@@ -123,9 +123,20 @@ def print_repair_report(d) -> None:
     for key in ("joined", "moved", "corrected", "normalised", "warnings"):
         for item in getattr(r, key):
             console.print(f"  {key:10} {item}", highlight=False, markup=False)
+    by_rule: dict[str, list] = {}
     for item in r.dropped:
-        console.print(f"  {'dropped':10} line {item['line']}: {item['rule']}: {item['text']!r} ({item['reason']})",
-                      highlight=False, markup=False)
+        by_rule.setdefault(item["rule"], []).append(item)
+    for rule, items in by_rule.items():
+        shown = items if len(items) <= 12 else items[:6]
+        for item in shown:
+            text = item["text"] if len(item["text"]) <= 80 else item["text"][:79] + "…"
+            console.print(f"  {'dropped':10} line {item['line']}: {item['rule']}: {text!r} ({item['reason']})",
+                          highlight=False, markup=False)
+        if len(items) > len(shown):
+            chars = sum(len(i["text"]) for i in items)
+            console.print(f"  {'dropped':10} … and {len(items) - len(shown)} more {rule} blocks "
+                          f"({len(items)} in all, {chars} characters; {items[0]['reason']})",
+                          highlight=False, markup=False)
     for item in r.missing:
         console.print(f"  {'missing':10} {item}", highlight=False, markup=False)
 

@@ -12,6 +12,8 @@ from html import unescape
 
 import yaml
 
+from .numerals import cn_to_int
+
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # characters that end a sentence or a clause at the end of a line in Chinese text
 _LINE_END = "。！？；：…”’」』）)!?;:.\"'"
@@ -78,23 +80,18 @@ def detect_encoding(data: bytes) -> tuple[str, str]:
 
     candidates = ["gb18030", "big5", "big5hkscs"]
     best = from_bytes(data, cp_isolation=candidates).best()
-    clean = []
-    for enc in candidates[:2]:
-        try:
-            clean.append((enc, data.decode(enc)))
-        except UnicodeDecodeError:
-            pass
     if best is not None:
         enc = canonical_encoding(best.encoding)
-        if len(clean) == 2 and enc in ("gb18030", "big5"):
-            # both decode: prefer the reading with more common CJK (charset-normalizer's coherence)
-            pass
         note = f"{enc.upper()} (charset-normalizer; not UTF-8)"
         if declared and canonical_encoding(declared) != enc:
             note += f"; the page declares charset={declared}, its bytes read as {enc}: trusting the bytes"
         return enc, note
-    if len(clean) == 1:
-        return clean[0][0], f"{clean[0][0].upper()} (the only Chinese encoding the bytes decode in)"
+    for enc in candidates:
+        try:
+            data.decode(enc)
+            return enc, f"{enc.upper()} (the only Chinese encoding the bytes decode in)"
+        except UnicodeDecodeError:
+            pass
     return "", "the bytes are neither UTF-8 nor GB18030/GBK nor Big5"
 
 
@@ -213,20 +210,7 @@ _DATE_RX = [
     re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"),
     re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)"),
 ]
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_CN_DIGITS["零"] = 0
 _CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?")
-
-
-def _cn_small(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DIGITS[s[1]]
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return _CN_DIGITS[a] * 10 + (_CN_DIGITS[b] if b else 0)
-    return _CN_DIGITS[s]
 
 
 def find_date(text: str) -> str:
@@ -238,8 +222,8 @@ def find_date(text: str) -> str:
             best = m
     m2 = _CN_DATE.search(text)
     if m2 and (best is None or m2.start() < best.start()):
-        y = "".join(str(_CN_DIGITS[c]) for c in m2.group(1))
-        parts = [y, f"{_cn_small(m2.group(2)):02d}"] + ([f"{_cn_small(m2.group(3)):02d}"] if m2.group(3) else [])
+        y = str(cn_to_int(m2.group(1)))                # 二〇二四 → 2024 (digit by digit)
+        parts = [y, f"{cn_to_int(m2.group(2)):02d}"] + ([f"{cn_to_int(m2.group(3)):02d}"] if m2.group(3) else [])
         return "-".join(parts)
     if best is None:
         return ""
@@ -257,7 +241,7 @@ def find_date(text: str) -> str:
 
 # ------------------------------------------------------------------ metadata
 
-_URL_DATE = re.compile(r"(?<![1-9])((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_URL_DATE = re.compile(r"(?<![1-9])((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])")
 _SOURCE_LINE = re.compile(r"来源[：:]\s*([^\s|｜/<>]{2,20})")
 
 

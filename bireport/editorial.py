@@ -179,7 +179,7 @@ def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
     alt = alternates(lang, slug(doc))
     alt["sbs"] = ""
     fm = renderer.env.get_template("_frontmatter.md.j2").render(
-        title=f"{word('title', lang, cat)} · {title}", description="", no_search=True, alt=alt, view=lang)
+        title=f"{word('title', lang, cat)} · {_esc(title)}", description="", no_search=True, alt=alt, view=lang)
     sw = renderer.env.get_template("_switcher.md.j2").render(alt=alt, view=lang, lang=lang)
     return f"{fm}\n{sw}\n\n" + "\n".join(out) + "\n"
 

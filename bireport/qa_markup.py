@@ -16,7 +16,7 @@ from . import safety
 
 _UNESC = r"(?<!\\)"
 PATTERNS: dict[str, re.Pattern] = {
-    "HTML tag": re.compile(_UNESC + r"<\s*/?\s*[A-Za-z!?][^<>]*>"),
+    "HTML tag": re.compile(_UNESC + r"</?[A-Za-z!?][^<>]*>"),
     "image": re.compile(_UNESC + r"!\[[^\]]*\]\([^)]*\)"),
     "attribute syntax": re.compile(_UNESC + r"\{\s*:[^}]*\}?|" + _UNESC + r"\{\s*[#.][\w-][^}]*\}"),
     "editorial mark": re.compile(_UNESC + r"\{(?:\+\+|--|~~|==|>>)|(?:\+\+|--|~~|==|<<)\}"),
@@ -68,6 +68,9 @@ def compare(msgid: str, msgstr: str) -> list[str]:
         if a[kind] == b[kind]:
             continue
         extra, missing = b[kind] - a[kind], a[kind] - b[kind]
+        if kind == "editorial mark" and not missing and set(extra) == {"{++", "++}"} \
+                and extra["{++"] == extra["++}"]:
+            continue   # the translator's own insertion ({++February++}): shown to readers as inserted
         parts = []
         if extra:
             parts.append(f"the translation adds {_show(extra)}")

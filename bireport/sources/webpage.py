@@ -17,6 +17,7 @@ quotes, http(s) links — as inline Markdown text; no attribute, script or image
 (images become a figure note: nothing is hot-linked)."""
 from __future__ import annotations
 
+import copy
 import re
 import xml.etree.ElementTree as ET
 
@@ -25,7 +26,7 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, P
 from .base import CJK_RE, Item, escape_md
 
 REMOVE = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
-          "applet", "form", "input", "button", "select", "textarea", "svg", "math", "canvas", "audio",
+          "applet", "input", "button", "select", "textarea", "svg", "math", "canvas", "audio",
           "video", "link", "meta", "base", "head", "title")
 BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol", "li",
          "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure",
@@ -36,6 +37,11 @@ UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 _BYLINE = re.compile(r"^[【\[［（(]?\s*(?:文|作者|记者|記者|来源|來源|编辑|編輯|责任编辑|責任編輯|责编|撰文|摄影|攝影|"
                      r"通讯员|通訊員|编译|編譯|校对|校對|本报记者|本報記者|出品|监制|監製)\s*[/／:：|｜︱丨]")
 _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+
+
+def _unlink(s: str) -> str:
+    """Markdown links → their text."""
+    return re.sub(r"\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)", r"\1", s)
 
 
 def norm(s: str) -> str:
@@ -54,14 +60,18 @@ def _prepare(text: str) -> tuple[BeautifulSoup, dict[int, int], list[tuple[int, 
     for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
         counts.setdefault("HTML comment", []).append(0)
         c.extract()
-    for tag in soup.find_all(REMOVE):
-        if tag.parent is None and tag is not soup:
-            continue
-        counts.setdefault(f"<{tag.name}>", []).append(tag.sourceline or 0)
-        tag.decompose()
+    for names in (REMOVE[:-2], ("head", "title")):       # scripts in <head> are counted as scripts
+        for tag in soup.find_all(names):
+            if tag.parent is None:
+                continue
+            if tag.name != "head" or _text(tag):
+                counts.setdefault(f"<{tag.name}>", []).append(tag.sourceline or 0)
+            tag.decompose()
     for what, lines in counts.items():
         first = min((ln for ln in lines if ln), default=None)
-        removed.append((first or 1, "sanitised", f"{len(lines)} {what} element(s) removed (not content)"))
+        why = "the page title is the manifest's title" if what in ("<title>", "<head>") else "not content"
+        what = "<title>" if what == "<head>" else what
+        removed.append((first or 1, "sanitised", f"{len(lines)} {what} element(s) removed ({why})"))
     lines: dict[int, int] = {}
     for i, tag in enumerate(soup.find_all(True)):
         tag["data-bk"] = str(i)
@@ -85,7 +95,18 @@ def extract_article(soup: BeautifulSoup) -> BeautifulSoup:
     from readability import Document
 
     html = Document(_html5(str(soup))).summary(html_partial=True)
-    return BeautifulSoup(html, "html.parser")
+    picked = BeautifulSoup(html, "html.parser")
+    # readability chooses the container(s); their content is taken from the page itself, since its
+    # cleaner also drops short lists, tables and images of the article (those are judged below)
+    wrapper = picked.find(True)
+    keys = [k.get("data-bk") for k in (wrapper.find_all(True, recursive=False) if wrapper else [])]
+    by_key = {t["data-bk"]: t for t in soup.find_all(attrs={"data-bk": True})}
+    if not keys or any(k not in by_key for k in keys):
+        return picked
+    out = BeautifulSoup("<div></div>", "html.parser")
+    for k in keys:
+        out.div.append(copy.copy(by_key[k]))
+    return out
 
 
 # ------------------------------------------------------------------ 4: related lists inside the article
@@ -119,6 +140,10 @@ def drop_teasers(root: Tag, dropped: list, lines: dict) -> None:
             texts = [_text(m) for m in members]
             if all(len(t) < 80 and "。" not in t[:-1] and (m.find("img") or m.find("a"))
                    for t, m in zip(texts, members)):
+                head = members[0].find_previous_sibling(True)       # the list's own title ("相关阅读")
+                if head is not None and head.name in HEADINGS | {"div", "p", "span"} and len(_text(head)) <= 12 \
+                        and not head.find(["p", "div", "table"]):
+                    members.insert(0, head)
                 for m in members:
                     if m.parent is not None:
                         dropped.append((lines.get(int(m.get("data-bk", -1)), 1), "related-list",
@@ -228,9 +253,10 @@ class Walker:
             plain = norm(para.replace("\x02", "").replace("\x03", ""))
             if "\x02" in para and not outside and len(plain) <= 40 and "。" not in plain \
                     and not re.search(r"[，,；：:！？!?]$", plain):
-                self.items.append(Item("heading", text, self.line(anchor), {"hashes": 2, "subheading": True}))
+                self.items.append(Item("heading", text, self.line(anchor), {"hashes": 3, "subheading": True}))
             else:
-                self.items.append(Item("paragraph", text, self.line(anchor)))
+                # the markup ends the paragraph: never "rejoined" across a page break
+                self.items.append(Item("paragraph", text, self.line(anchor), {"hard_end": True}))
 
     def figure(self, el: Tag) -> None:
         cap_el = el.find("figcaption") if el.name == "figure" else None
@@ -245,18 +271,33 @@ class Walker:
                                 "note": "image not reproduced: it is hosted by a third party"}))
 
     def table(self, el: Tag) -> None:
-        rows = el.find_all("tr")
+        """A data table with a numbered caption (表N …, in <caption> or the line above) becomes
+        tab-separated rows for the tables stage (tidy CSV, chart); any other table keeps its text
+        as one line per row. A layout table (cells holding paragraphs) is walked as text."""
         if any(td.find(["p", "div", "table", "ul", "ol"]) for td in el.find_all(["td", "th"])):
-            self.block_children(el)          # a layout table: its cells hold the text
+            self.block_children(el)
             return
         cap = el.find("caption")
         if cap is not None and _text(cap):
-            self.items.append(Item("paragraph", _clean(inline(cap.children, self.report)), self.line(cap)))
-        for tr in rows:
-            cells = [_clean(inline(c.children, self.report)) for c in tr.find_all(["td", "th"])]
-            cells = [c for c in cells if c]
-            if cells:
-                self.items.append(Item("paragraph", "　".join(cells), self.line(tr), {"table_row": True}))
+            self.items.append(Item("paragraph", _clean(inline(cap.children, self.report)), self.line(cap),
+                                   {"hard_end": True}))
+        rows = []
+        for tr in el.find_all("tr"):
+            cells = [_clean(inline(c.children, self.report)).replace("\t", " ")
+                     for c in tr.find_all(["td", "th"])]
+            if any(cells):
+                rows.append((self.line(tr), cells))
+        if not rows:
+            return
+        prev = self.items[-1] if self.items else None
+        captioned = prev is not None and prev.kind == "paragraph" and re.match(r"^表\s*\d+", norm(prev.text))
+        if captioned and len(rows) >= 2 and max(len(c) for _, c in rows) >= 2:
+            self.items.append(Item("rows", "", rows[0][0], {"rows": [(ln, "\t".join(c)) for ln, c in rows]}))
+            return
+        for ln, cells in rows:
+            text = "　".join(c for c in cells if c)
+            if text:
+                self.items.append(Item("paragraph", text, ln, {"table_row": True, "hard_end": True}))
 
     def handle(self, el: Tag) -> None:
         name = el.name
@@ -356,6 +397,33 @@ def page_blocks(soup: BeautifulSoup, lines: dict) -> list[tuple[int, str]]:
     return out
 
 
+_CAPTION = re.compile(r"^[（(]?(?:图|圖|图注|圖注|图为|圖為|图片|圖片|摄影|攝影|资料图|資料圖)\s*[：:为為\d]?")
+
+
+def attach_captions(items: list[Item]) -> list[Item]:
+    """An image followed by a short line (no sentence inside, or one that says 图/图注/图为 …) is a
+    figure and its caption: the line becomes the caption, an alt text the credit."""
+    out: list[Item] = []
+    i = 0
+    while i < len(items):
+        it = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if it.kind == "figure" and nxt is not None and nxt.kind == "paragraph":
+            t = norm(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", nxt.text))
+            short = len(t) <= 40 and "。" not in t[:-1]
+            if _CAPTION.match(t) or (short and not it.text):
+                if it.text and re.search(r"credit|photo|©|摄|攝|来源|來源|供图|供圖", it.text, re.I):
+                    it.attrs["credit"] = it.text        # an alt text naming the photographer
+                it.text = nxt.text
+                it.attrs["caption_line"] = nxt.line
+                out.append(it)
+                i += 2
+                continue
+        out.append(it)
+        i += 1
+    return out
+
+
 def parse_page(text: str, meta, full: bool) -> list[Item]:
     soup, lines, removed = _prepare(text)
     dropped: list[tuple[int, str, str]] = list(removed)
@@ -364,8 +432,9 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
     drop_teasers(article, dropped, lines)
     w = Walker(lines)
     w.block_children(article)
-    items = _links_and_metadata(w.items, meta, dropped)
-    kept_all = "".join(norm(it.text or it.attrs.get("text", "")) for it in items) + \
+    items = _links_and_metadata(attach_captions(w.items), meta, dropped)
+    kept_all = "".join(norm(_unlink(it.text or it.attrs.get("text", ""))) +
+                       "".join(norm(r) for _, r in it.attrs.get("rows", [])) for it in items) + \
         "".join(norm(t) for _, _, t in dropped if t)
     title = norm(str((getattr(meta, "title", None) or {}).get("zh", ""))) if isinstance(getattr(meta, "title", None), dict) else ""
     for line, block in blocks:
@@ -425,7 +494,7 @@ def _links_and_metadata(items: list[Item], meta, dropped: list) -> list[Item]:
             final.append(Item("dropped", "", it.line, {"rule": "byline", "text": plain_text, "moved": "byline",
                                                        "reason": "byline/source line: page metadata"}))
             continue
-        if title and norm(plain_text) == title and (it.kind == "heading" or k < 3):
+        if title and norm(plain_text) == title and (it.kind == "heading" or (k < 3 and it.kind == "paragraph")):
             final.append(Item("dropped", "", it.line, {"rule": "title", "text": plain_text, "moved": "title",
                                                        "reason": "the page title: it is the document title in the manifest"}))
             continue

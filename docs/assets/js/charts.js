@@ -122,6 +122,7 @@
     }).then(function (original) {
       var options = {
         renderer: "svg",
+        ast: true,                             /* expressions interpreted, not compiled with Function(): no 'unsafe-eval' in the CSP */
         actions: { export: true, source: false, compiled: false, editor: false },
         downloadFileName: el.dataset.spec.split("/").pop().replace(/\.vl\.json$/, "")
       };
