@@ -38,7 +38,8 @@ WORDS = {
     "corrected": ("编者更正", "Editor's corrections"),
     "joined": ("跨页或断行处接合的段落", "Paragraphs rejoined across page breaks or line wraps"),
     "moved": ("移位的内容（页脚材料、表格、元数据）", "Items moved (page-footer material, tables, metadata)"),
-    "dropped": ("删除的内容（广告、样板文字、不安全的 HTML）", "Text removed (advertising, boilerplate, unsafe HTML)"),
+    "dropped": ("删除的内容（广告、样板文字、不安全的 HTML；原文字句见 build.py check）",
+                "Text removed (advertising, boilerplate, unsafe HTML; the removed text is listed by build.py check)"),
     "normalised": ("规范化处理", "Normalisation"),
     "warnings": ("提示", "Notices"),
     "tables": ("表格数据核对", "Table data checks"),
@@ -121,8 +122,10 @@ def _mark(text: str, lang: str) -> str:
 
 
 def _dropped(d: dict, lang: str) -> str:
-    return f"{word('line', lang).format(n=d.get('line'))}: {_mark(d.get('reason', ''), lang)} — " \
-           f"<q lang=\"zh\">{_esc(d.get('text', ''))}</q>"
+    """A removal, without the removed text: it was removed because it must not be published
+    (advertising, unsafe HTML); `build.py check` shows it to the editor."""
+    return f"{word('line', lang).format(n=d.get('line'))}: {_mark(d.get('reason', ''), lang)} " \
+           f"(<code>{_esc(d.get('rule', ''))}</code>)"
 
 
 def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
