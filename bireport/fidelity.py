@@ -116,7 +116,7 @@ class _HTMLText(HTMLParser):
         self._flush()
 
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()]|\([^)]*\))*\)")      # alt text is not body text
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")    # the image is not reproduced; its alt text is (sources/markdown.py)
 _MD_LINK = re.compile(r"\[([^\]]*)\](?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])")
 _MD_LIST = re.compile(r"^\s{0,3}(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s+")     # list markers are markup (renumbered)
 _MD_REF = re.compile(r"\[\^[^\]]*\]|\[@[^\]]*\]")
@@ -144,7 +144,7 @@ def source_lines(meta) -> list[tuple[int, str]]:
     out = []
     for n, line in enumerate(text.split("\n"), 1):
         if meta.format in ("markdown", "html"):
-            line = _MD_REF.sub("", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", _MD_LIST.sub("", line))))
+            line = _MD_REF.sub("", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(r" \1 ", _MD_LIST.sub("", line))))
             line = html.unescape(line).replace("\\", "")
         out.append((n, _URL.sub(" ", line)))
     return out
