@@ -116,7 +116,7 @@ class _HTMLText(HTMLParser):
         self._flush()
 
 
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")    # the image is not reproduced; its alt text is (sources/markdown.py)
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")    # the adapters keep an image's alt text
 _MD_LINK = re.compile(r"\[([^\]]*)\](?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])")
 _MD_LIST = re.compile(r"^\s{0,3}(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s+")     # list markers are markup (renumbered)
 _MD_REF = re.compile(r"\[\^[^\]]*\]|\[@[^\]]*\]")
