@@ -38,8 +38,9 @@ WORDS = {
     "corrected": ("编者更正", "Editor's corrections"),
     "joined": ("跨页或断行处接合的段落", "Paragraphs rejoined across page breaks or line wraps"),
     "moved": ("移位的内容（页脚材料、表格、元数据）", "Items moved (page-footer material, tables, metadata)"),
-    "dropped": ("删除的内容（广告、样板文字、不安全的 HTML；原文字句见 build.py check）",
-                "Text removed (advertising, boilerplate, unsafe HTML; the removed text is listed by build.py check)"),
+    "dropped": ("删除的内容（广告、样板文字、不安全的 HTML；广告与标记不予引用，见 build.py check）",
+                "Text removed (advertising, boilerplate, unsafe HTML; advertising and markup are not quoted: "
+                "build.py check lists them)"),
     "normalised": ("规范化处理", "Normalisation"),
     "warnings": ("提示", "Notices"),
     "tables": ("表格数据核对", "Table data checks"),
@@ -121,11 +122,16 @@ def _mark(text: str, lang: str) -> str:
     return "".join(out)
 
 
+_MARKUP = re.compile(r"[<>]|(?:java|vb)\s*script\s*:|\bdata\s*:|\bon\w+\s*=", re.I)
+
+
 def _dropped(d: dict, lang: str) -> str:
-    """A removal, without the removed text: it was removed because it must not be published
-    (advertising, unsafe HTML); `build.py check` shows it to the editor."""
-    return f"{word('line', lang).format(n=d.get('line'))}: {_mark(d.get('reason', ''), lang)} " \
-           f"(<code>{_esc(d.get('rule', ''))}</code>)"
+    text = str(d.get("text", ""))
+    text = text if len(text) <= 80 else text[:79] + "…"      # the report keeps it whole (nothing-lost check)
+    head = f"{word('line', lang).format(n=d.get('line'))}: {_mark(d.get('reason', ''), lang)}"
+    if d.get("rule") in ("spam", "sanitised") or _MARKUP.search(text):
+        return head    # spam and removed markup are never published, not even quoted (`build.py check` shows them)
+    return f"{head} — <q lang=\"zh\">{_esc(text)}</q>"
 
 
 def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:

@@ -247,9 +247,10 @@ _LABEL = re.compile(f"^[{CJK}]{{1,4}}\\d*[:：]\\s*")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
-def metadata_text(doc) -> str:
+def metadata_text(doc, cc=None) -> str:
     """What the source gave to the document's metadata (title, publisher, date, front matter):
-    text moved there is accounted for, wherever the page shows it."""
+    text moved there is accounted for, wherever the page shows it (in the source's script and
+    converted like the body)."""
     meta = doc.meta
     parts = [str(v) for v in (meta.title or {}).values() if v] + [str(v) for v in (meta.publisher or {}).values() if v]
     date = str(meta.date or "")
@@ -268,6 +269,8 @@ def metadata_text(doc) -> str:
             stack.extend(v)
         elif v is not None:
             parts.append(str(v))
+    if cc:
+        parts += [cc.convert(p) for p in parts]
     return "\n".join(key(p) for p in parts)
 
 
@@ -282,7 +285,7 @@ def missing_sentences(doc, pages_key: str) -> tuple[list[Missing], int]:
         if _CJK_RE.search(line):
             per_line[n] = per_line.get(n, 0) + 1
     captions = {b.attrs.get("caption_line", b.line) for b in doc.blocks() if b.kind in ("table", "figure")}
-    haystack = pages_key + "\n" + metadata_text(doc)
+    haystack = pages_key + "\n" + metadata_text(doc, cc)
     out, checked = [], 0
     for n, line in units:
         # a line named by the report accounts for its text, unless the line holds several blocks
