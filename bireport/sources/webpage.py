@@ -437,12 +437,16 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
                        "".join(norm(r) for _, r in it.attrs.get("rows", [])) for it in items) + \
         "".join(norm(t) for _, _, t in dropped if t)
     title = norm(str((getattr(meta, "title", None) or {}).get("zh", ""))) if isinstance(getattr(meta, "title", None), dict) else ""
+    outside: list[tuple[int, str]] = []
     for line, block in blocks:
         n = norm(block)
         if n and n not in kept_all:
-            rule = "title" if title and n == title else "boilerplate"
-            dropped.append((line, rule, block))
+            if title and n == title:
+                dropped.append((line, "title", block))
+            else:
+                outside.append((line, block))
     out = [it for it in items]
+    out += _runs(outside, sorted({it.line for it in items if it.kind != "dropped"}))
     for line, rule, what in sorted(dropped, key=lambda x: x[0]):
         reason = {"boilerplate": "outside the article (navigation, ads, share bars, comments, related lists, "
                                  "footer) — readability-lxml",
@@ -453,6 +457,40 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
         out.append(Item("dropped", "", line, {"rule": rule, "text": what, "reason": reason}))
     for r in sorted(set(w.report)):
         out.append(Item("dropped", "", 1, {"rule": "sanitised", "text": r}))
+    return out
+
+
+BOILERPLATE = "outside the article (navigation, ads, share bars, comments, related lists, footer) — readability-lxml"
+
+
+def _runs(outside: list[tuple[int, str]], article_lines: list[int]) -> list[Item]:
+    """The page's text outside the article, one report entry per run of source lines between
+    article parts: its whole text (the nothing-lost check subtracts it), its line range, and a
+    short summary (counts and samples) for the report."""
+    import bisect
+
+    runs: list[list[tuple[int, str]]] = []
+    for line, block in sorted(outside, key=lambda x: x[0]):
+        if runs:
+            prev = runs[-1][-1][0]
+            k = bisect.bisect_left(article_lines, prev)
+            if k < len(article_lines) and article_lines[k] <= line:
+                runs.append([])
+        else:
+            runs.append([])
+        runs[-1].append((line, block))
+    out = []
+    for run in runs:
+        first, last = run[0][0], run[-1][0]
+        if len(run) == 1:
+            out.append(Item("dropped", "", first, {"rule": "boilerplate", "text": run[0][1], "reason": BOILERPLATE}))
+            continue
+        chars = sum(len(_WS.sub("", b)) for _, b in run)
+        samples = " · ".join(b[:20] for _, b in run[:5])
+        out.append(Item("dropped", "", first, {
+            "rule": "boilerplate", "lines": [first, last], "text": " · ".join(b for _, b in run),
+            "summary": f"lines {first}–{last}: {len(run)} text blocks, {chars} characters, e.g. {samples} …",
+            "reason": BOILERPLATE}))
     return out
 
 
