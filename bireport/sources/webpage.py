@@ -436,12 +436,13 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
     kept_all = "".join(norm(_unlink(it.text or it.attrs.get("text", ""))) +
                        "".join(norm(r) for _, r in it.attrs.get("rows", [])) for it in items) + \
         "".join(norm(t) for _, _, t in dropped if t)
-    title = norm(str((getattr(meta, "title", None) or {}).get("zh", ""))) if isinstance(getattr(meta, "title", None), dict) else ""
+    title = _title(meta)
+    simp = _simplifier(meta)
     outside: list[tuple[int, str]] = []
     for line, block in blocks:
         n = norm(block)
         if n and n not in kept_all:
-            if title and n == title:
+            if title and norm(simp(block)) == title:
                 dropped.append((line, "title", block))
             else:
                 outside.append((line, block))
@@ -458,6 +459,21 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
     for r in sorted(set(w.report)):
         out.append(Item("dropped", "", 1, {"rule": "sanitised", "text": r}))
     return out
+
+
+def _title(meta) -> str:
+    """The manifest's (simplified) title, normalised for comparing."""
+    t = getattr(meta, "title", None)
+    return norm(str(t.get("zh") or "")) if isinstance(t, dict) else ""
+
+
+def _simplifier(meta):
+    """Text → simplified script with the document's OpenCC setting (titles are compared simplified)."""
+    from ..detect import _cc
+    from ..manifest import SCRIPTS
+
+    config = SCRIPTS.get(getattr(meta, "script", "Hans") or "Hans")
+    return _cc(config).convert if config else (lambda s: s)
 
 
 BOILERPLATE = "outside the article (navigation, ads, share bars, comments, related lists, footer) — readability-lxml"
@@ -512,17 +528,15 @@ def _links_and_metadata(items: list[Item], meta, dropped: list) -> list[Item]:
             continue
         out.append(items[i])
         i += 1
-    title = ""
-    t = getattr(meta, "title", None)
-    if isinstance(t, dict):
-        title = norm(t.get("zh", ""))
+    title = _title(meta)
+    simp = _simplifier(meta)
     text_idx = [k for k, it in enumerate(out) if it.kind in ("paragraph", "heading")]
     edge = set(text_idx[:3] + text_idx[-3:])
     final: list[Item] = []
     for k, it in enumerate(out):
         plain_text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", it.text)
         if k < 3 and title and len(title) >= 6 and it.kind in ("paragraph", "heading") \
-                and norm(plain_text).startswith(title) and norm(plain_text) != title:
+                and norm(simp(plain_text)).startswith(title) and norm(simp(plain_text)) != title:
             cut = _prefix_end(it.text, title)    # the title run into the first line (e.g. over <br>)
             final.append(Item("dropped", "", it.line, {"rule": "title", "text": it.text[:cut], "moved": "title",
                                                        "reason": "the page title: it is the document title in the manifest"}))
@@ -532,7 +546,7 @@ def _links_and_metadata(items: list[Item], meta, dropped: list) -> list[Item]:
             final.append(Item("dropped", "", it.line, {"rule": "byline", "text": plain_text, "moved": "byline",
                                                        "reason": "byline/source line: page metadata"}))
             continue
-        if title and norm(plain_text) == title and (it.kind == "heading" or (k < 3 and it.kind == "paragraph")):
+        if title and norm(simp(plain_text)) == title and (it.kind == "heading" or (k < 3 and it.kind == "paragraph")):
             final.append(Item("dropped", "", it.line, {"rule": "title", "text": plain_text, "moved": "title",
                                                        "reason": "the page title: it is the document title in the manifest"}))
             continue
