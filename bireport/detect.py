@@ -110,8 +110,11 @@ _MD_SIGNS = [re.compile(p, re.M) for p in (
 
 
 def is_html_document(text: str) -> bool:
-    """A complete HTML page or an HTML fragment: the text starts with markup (not Markdown)."""
-    return bool(_HTML_PAGE.match(text) or _HTML_START.match(text))
+    """A complete HTML page, or an HTML fragment: the text starts with markup and has no Markdown
+    headings or pipe tables between its tags (Markdown that opens with a raw HTML block is Markdown)."""
+    if _HTML_PAGE.match(text):
+        return True
+    return bool(_HTML_START.match(text)) and not (_MD_SIGNS[0].search(text) or _MD_SIGNS[2].search(text))
 
 
 def is_full_page(text: str) -> bool:
