@@ -282,7 +282,9 @@ def _hbar_blocks(table, df, lang, tr):
         text = base.mark_text(align="left", dx=3, fontSize=11).encode(text="value_text:N")
         panels.append((bars + text).properties(title=alt.TitleParams(grp, anchor="start", fontSize=13),
                                                width=300, height=alt.Step(20)))
-    return alt.vconcat(*panels)
+    # panels that readers compare (exports beside imports) share one scale when their unit is one
+    same_unit = df.groupby("group")["unit_key"].nunique().max() == 1 and df["unit_key"].nunique() == 1
+    return alt.vconcat(*panels).resolve_scale(x="shared") if same_unit else alt.vconcat(*panels)
 
 
 def _small_multiples(table, df, lang, tr):
@@ -408,8 +410,11 @@ def content_hash(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
 
 
 def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
-                 langs=("zh", "en")) -> dict[str, dict[str, dict]]:
-    """Write <id>.<lang>.vl.json and .svg per table and language; skip unchanged ones (cache)."""
+                 langs=("zh", "en"), pending: list | None = None) -> dict[str, dict[str, dict]]:
+    """Write <id>.<lang>.vl.json and .svg per table and language; skip unchanged ones (cache).
+
+    With a `pending` list, stale SVGs are not rendered here: their jobs are appended to it for
+    `render_pending` (the build renders them while MkDocs builds the site)."""
     T.check_unique(tables)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -430,25 +435,61 @@ def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
             result.setdefault(t.id, {})[lang] = {"json": jp, "svg": sp, "description": desc,
                                                  "title": chart_title(t, lang, tr),
                                                  "source": source_note(t, lang, tr)}
-            new_cache[name] = h
             if cache.get(name) == h and jp.exists() and sp.exists():
                 continue
             stale.append((t, lang, jp, sp))
+            if pending is None:
+                new_cache[name] = h
+            else:                                   # spec + SVG made (and recorded) later
+                new_cache.pop(name, None)
+                pending.append((name, h, sp, (t, lang, jp, tr)))
+    if pending is not None:
+        write_atomic(cache_path, json.dumps(dict(sorted(new_cache.items())), indent=1) + "\n")
+        return result
     with _SvgRenderer(len(stale)) as renderer:     # workers warm up while the specs are built
         pending = []
         for t, lang, jp, sp in stale:
-            try:
-                text = spec_json(spec(t, lang, tr))
-            except Exception as exc:  # schema validation or builder failure: name the table
-                raise BuildError(Problem(t.schema.source_file, t.schema.caption_line,
-                                         f"chart for {t.id} ({lang}) failed: {exc}",
-                                         "check the chart spec in data/tables/presentation.yaml")) from exc
+            text = _spec_text(t, lang, tr)
             write_atomic(jp, text)
             pending.append((sp, renderer.submit(text)))
         for sp, svg in pending:
             write_atomic(sp, svg())
     write_atomic(cache_path, json.dumps(dict(sorted(new_cache.items())), indent=1) + "\n")
     return result
+
+
+def _spec_text(t: T.Table, lang: str, tr: Tr) -> str:
+    try:
+        return spec_json(spec(t, lang, tr))
+    except Exception as exc:  # schema validation or builder failure: name the table
+        raise BuildError(Problem(t.schema.source_file, t.schema.caption_line,
+                                 f"chart for {t.id} ({lang}) failed: {exc}",
+                                 "check the chart spec in data/tables/presentation.yaml")) from exc
+
+
+def render_pending(pending: list, out_dir: Path) -> list[Path]:
+    """Make the specs and SVGs `build_charts(..., pending=[])` left out; record them in the
+    cache. Returns the files written (.vl.json and .svg)."""
+    out_dir = Path(out_dir)
+    written = []
+    with _SvgRenderer(len(pending)) as renderer:     # workers warm up while the specs are built
+        jobs = []
+        for name, h, sp, (t, lang, jp, tr) in pending:
+            text = _spec_text(t, lang, tr)
+            write_atomic(jp, text)
+            written.append(jp)
+            jobs.append((sp, renderer.submit(text)))
+        for sp, svg in jobs:
+            write_atomic(sp, svg())
+            written.append(sp)
+    cache_path = out_dir / CACHE_FILE
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    cache.update({name: h for name, h, _sp, _job in pending})
+    write_atomic(cache_path, json.dumps(dict(sorted(cache.items())), indent=1) + "\n")
+    return written
 
 
 def _workers() -> int:

@@ -12,6 +12,8 @@ from html import unescape
 
 import yaml
 
+from .numerals import cn_to_int
+
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # characters that end a sentence or a clause at the end of a line in Chinese text
 _LINE_END = "。！？；：…”’」』）)!?;:.\"'"
@@ -211,20 +213,7 @@ _DATE_RX = [
     re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"),
     re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)"),
 ]
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_CN_DIGITS["零"] = 0
 _CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?")
-
-
-def _cn_small(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DIGITS[s[1]]
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return _CN_DIGITS[a] * 10 + (_CN_DIGITS[b] if b else 0)
-    return _CN_DIGITS[s]
 
 
 def find_date(text: str) -> str:
@@ -236,8 +225,8 @@ def find_date(text: str) -> str:
             best = m
     m2 = _CN_DATE.search(text)
     if m2 and (best is None or m2.start() < best.start()):
-        y = "".join(str(_CN_DIGITS[c]) for c in m2.group(1))
-        parts = [y, f"{_cn_small(m2.group(2)):02d}"] + ([f"{_cn_small(m2.group(3)):02d}"] if m2.group(3) else [])
+        y = str(cn_to_int(m2.group(1)))                # 二〇二四 → 2024 (digit by digit)
+        parts = [y, f"{cn_to_int(m2.group(2)):02d}"] + ([f"{cn_to_int(m2.group(3)):02d}"] if m2.group(3) else [])
         return "-".join(parts)
     if best is None:
         return ""

@@ -106,6 +106,13 @@ def structure(items, ctx: Context) -> Document:
                                     f"(first at line {seen_ids[bid]})", "check the section numbering and captions"))
         seen_ids.setdefault(bid, it.line)
         current.blocks.append(Block(bid, it.kind, it.text, it.line, attrs))
+    # paged by sections: the shallowest section level present is the top level (one page each)
+    top = min((s.level for s in sections if s.id != "intro"), default=1)
+    if top > 1 and getattr(ctx.meta, "paging", "single") == "sections":
+        for s in sections:
+            if s.id != "intro":
+                s.level -= top - 1
+        ctx.report.normalised.append(f"no section at level 1: the shallowest level ({top}) is the top level")
     fn_seen: dict[str, int] = {}
     for fn in ctx.footnotes:
         if fn["key"] in fn_seen:

@@ -51,9 +51,10 @@ WORDS = {
     "truncated_end": ("原文到此为止：原文目录所列的其余章节未见于原文（见{link}）。",
                       "The source text ends here: the remaining chapters listed in its table of contents are missing "
                       "from the source (see {link})."),
-    "table_note": ("此表有 {n} 处数据经编辑核对（与原文不一致或与相邻数值差异很大），表中按{basis}列出；详见{link}。",
-                   "{n} value(s) in this table were flagged by the data check (they differ from the source or stand "
-                   "far from their neighbours) and are shown {basis}; see the {link}."),
+    "table_note": ("此表有 {n} 处数值经数据核对存疑（与原文不符，或与相邻数值相差悬殊），表中照录；详见",
+                   "The data check flagged {n} value(s) in this table (differing from the source, or far from the "
+                   "neighbouring values); they are shown as recorded. See the"),
+    "table_note_link": ("编辑说明", "editorial notes"),
     "correction_note": ("编者更正", "Editor's correction"),
 }
 
@@ -71,6 +72,14 @@ def word(key: str, lang: str, cat=None) -> str:
 
 def slug(doc: Document) -> str:
     return f"{doc.id}/editorial"
+
+
+def table_note(n: int, lang: str, href: str) -> str:
+    """The reader's note under a table with flagged values (HTML; the details are on the editorial
+    notes page, `href`)."""
+    text = html.escape(word("table_note", lang).format(n=n), quote=False)
+    link = html.escape(word("table_note_link", lang), quote=False)
+    return f'<p class="reader-note table-check">{text} <a href="{href}">{link}</a>{"。" if lang == "zh" else "."}</p>'
 
 
 # ---------------------------------------------------------------- reader notes
@@ -170,7 +179,7 @@ def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
     alt = alternates(lang, slug(doc))
     alt["sbs"] = ""
     fm = renderer.env.get_template("_frontmatter.md.j2").render(
-        title=f"{word('title', lang, cat)} · {title}", description="", no_search=True, alt=alt, view=lang)
+        title=f"{word('title', lang, cat)} · {_esc(title)}", description="", no_search=True, alt=alt, view=lang)
     sw = renderer.env.get_template("_switcher.md.j2").render(alt=alt, view=lang, lang=lang)
     return f"{fm}\n{sw}\n\n" + "\n".join(out) + "\n"
 

@@ -31,11 +31,12 @@ class BuildError(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-def unexpected(exc: BaseException, stage: str, doc_id: str, path, log_dir, line: int | None = None) -> BuildError:
+def unexpected(exc: BaseException, stage: str, doc_id: str | None, path, log_dir, line: int | None = None) -> BuildError:
     """An exception nobody expected (a bug met by some input, not a finding about it) as a
     BuildError naming the document, its file (and line, when a frame was working on an item or
     block that knows it), the stage and what to do; the traceback goes to
-    `log_dir/error-<stage>-<doc>.txt`, never to the user's terminal."""
+    `log_dir/error-<stage>-<doc>.txt`, never to the user's terminal. With `doc_id=None` the
+    document is the one the innermost frames were working on (a local holding its manifest entry)."""
     import re
     import traceback
     from pathlib import Path
@@ -43,14 +44,21 @@ def unexpected(exc: BaseException, stage: str, doc_id: str, path, log_dir, line:
     frames = traceback.extract_tb(exc.__traceback__)
     where = next((f"{Path(f.filename).name}:{f.lineno} in {f.name}()" for f in reversed(frames)
                   if "/bireport/" in f.filename.replace("\\", "/")), "")
+    tb, found_line, meta = exc.__traceback__, None, None
+    while tb is not None:                      # innermost frame working on an item/block, a document
+        for value in tb.tb_frame.f_locals.values():
+            n = getattr(value, "line", None)
+            if isinstance(n, int) and n > 0 and hasattr(value, "kind"):
+                found_line = n
+            m = getattr(value, "meta", value)
+            if isinstance(getattr(m, "id", None), str) and getattr(m, "path", None) is not None \
+                    and hasattr(m, "format"):
+                meta = m
+        tb = tb.tb_next
+    if doc_id is None:
+        doc_id, path = (meta.id, meta.path) if meta is not None else ("", path or "(all documents)")
     if line is None:
-        tb = exc.__traceback__
-        while tb is not None:                  # innermost frame working on something with a source line
-            for value in tb.tb_frame.f_locals.values():
-                n = getattr(value, "line", None)
-                if isinstance(n, int) and n > 0 and hasattr(value, "kind"):
-                    line = n
-            tb = tb.tb_next
+        line = found_line
     name = f"error-{stage}-{re.sub(r'[^A-Za-z0-9_.-]+', '_', doc_id)}" if doc_id else f"error-{stage}"
     log = Path(log_dir) / f"{name}.txt"
     try:

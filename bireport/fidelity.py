@@ -13,7 +13,10 @@ What the repair report accounts for is not required:
   (a spam phrase inside a sentence leaves the rest of the sentence to check); an entry with
   ``"lines": [first, last]`` accounts for every sentence on those source lines;
 - ``report.moved`` / ``report.corrected`` strings that start with ``line N:`` or ``lines A–B:``
-  account for those lines (text moved to metadata, footnotes, a correction's find text).
+  account for those lines (text moved to metadata, footnotes, a correction's find text) — unless
+  the line holds several blocks (a minified web page is one line): then only their quoted text does;
+- text the document's metadata holds (title, publisher, date, front matter) is present wherever
+  the page shows it.
 
 A section of the document tree that is on no page is an error too. Only sentences with at least
 two CJK characters are checked (Latin-only lines — URLs, English abstracts — are not).
@@ -61,7 +64,7 @@ def _opencc(script: str | None):
 
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "title", "iframe", "textarea", "select",
-              "object", "canvas", "math"}
+              "object", "canvas", "math", "form", "button"}    # not text, or controls (removed by the adapters)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
          "track", "wbr"}
 _BLOCK = {"p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "section", "article",
@@ -113,7 +116,9 @@ class _HTMLText(HTMLParser):
         self._flush()
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()]|\([^)]*\))*\)")      # alt text is not body text
+_MD_LINK = re.compile(r"\[([^\]]*)\](?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])")
+_MD_LIST = re.compile(r"^\s{0,3}(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s+")     # list markers are markup (renumbered)
 _MD_REF = re.compile(r"\[\^[^\]]*\]|\[@[^\]]*\]")
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.S)
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
@@ -133,17 +138,13 @@ def source_lines(meta) -> list[tuple[int, str]]:
             for k, part in enumerate(run.split("\n")):
                 out.append((line + k, part))
         return out
+    if meta.format in ("markdown", "html"):
+        # tags and comments may span lines: strip them over the whole text, keeping the line count
+        text = _TAG.sub(lambda m: " " + "\n" * m.group(0).count("\n"), text)
     out = []
-    in_comment = False
     for n, line in enumerate(text.split("\n"), 1):
-        if in_comment:
-            if "-->" not in line:
-                continue
-            line, in_comment = line.split("-->", 1)[1], False
-        if "<!--" in line and "-->" not in line.split("<!--", 1)[1]:
-            line, in_comment = line.split("<!--", 1)[0], True
         if meta.format in ("markdown", "html"):
-            line = _MD_REF.sub("", _MD_LINK.sub(r"\1", _TAG.sub(" ", line)))
+            line = _MD_REF.sub("", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", _MD_LIST.sub("", line))))
             line = html.unescape(line).replace("\\", "")
         out.append((n, _URL.sub(" ", line)))
     return out
@@ -164,6 +165,7 @@ _QUOTED = re.compile(r"'([^']{2,})'|\"([^\"]{2,})\"")
 class Excused:
     lines: set[int] = field(default_factory=set)
     texts: list[str] = field(default_factory=list)     # keys
+    joined: str = ""
 
     def add_text(self, text, cc):
         for variant in {text, cc.convert(text) if cc else text}:
@@ -186,10 +188,10 @@ def excused(report, cc) -> Excused:
         if m:
             a = int(m.group(1))
             ex.lines.update(range(a, int(m.group(2) or a) + 1))
-        elif str(entry):
-            for q in _QUOTED.finditer(str(entry)):
-                ex.add_text(q.group(1) or q.group(2), cc)
+        for q in _QUOTED.finditer(str(entry)):     # the quoted text (a line may hold a whole page)
+            ex.add_text(q.group(1) or q.group(2), cc)
     ex.texts.sort(key=len, reverse=True)
+    ex.joined = "\n".join(ex.texts)
     return ex
 
 
@@ -217,7 +219,13 @@ def page_text(markdown: str, skip_titles: set[str]) -> str:
     text = _MD_REF.sub("", _TAG.sub(" ", text))
     text = re.sub(r"\]\((?:[^()\s]|\([^)]*\))*\)", "]", text)
     text = re.sub(r"\{[:#.][^}\n]*\}", " ", text)
-    return key(html.unescape(text))
+    # source text is escaped on the page (safety.py): link syntax written in the source as text is
+    # shown as text. The haystack has the visible text, and the same with link targets and URLs
+    # dropped as source_lines drops them (never tags: "<b>" shown as text is text)
+    text = html.unescape(text)
+    plain = _MD_REF.sub("", _MD_LINK.sub(r"\1", text))
+    untagged = re.sub(r"<!--.*?-->|</?[A-Za-z][^>\n]*>", " ", plain)
+    return "\n".join((key(text), key(_URL.sub(" ", plain)), key(_URL.sub(" ", untagged))))
 
 
 def _skip_titles() -> set[str]:
@@ -248,8 +256,9 @@ def metadata_text(doc) -> str:
     parts.append(date)
     m = re.match(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", date)
     if m:
-        parts.append(m.group(1) + "年" + (f"{int(m.group(2))}月" if m.group(2) else "")
-                     + (f"{int(m.group(3))}日" if m.group(3) else ""))
+        for fmt in ("{}", "{:02d}"):             # 2024年3月5日 and 2024年03月05日
+            parts.append(m.group(1) + "年" + (fmt.format(int(m.group(2))) + "月" if m.group(2) else "")
+                         + (fmt.format(int(m.group(3))) + "日" if m.group(3) else ""))
     stack = [getattr(doc, "front", {}) or {}]
     while stack:
         v = stack.pop()
@@ -298,7 +307,7 @@ def missing_sentences(doc, pages_key: str) -> tuple[list[Missing], int]:
 
 
 def _found(k: str, ex: Excused, haystack: str) -> bool:
-    if k in haystack:
+    if k in haystack or k in ex.joined:          # on a page, or inside one text the report accounts for
         return True
     pieces = [k]
     for t in ex.texts:

@@ -267,9 +267,14 @@ class Catalog:
     def notes(self, ctx: str, msgid: str) -> list[TranslatorNote]:
         """The translator's notes of a segment (see `translator_notes`), only while its
         translation is shown (never for a missing, fuzzy or stale one)."""
-        if self.get(ctx, msgid) is None:
+        msgstr = self.get(ctx, msgid)
+        if msgstr is None:
             return []
-        return translator_notes(self.entries[ctx])
+
+        def where(n: TranslatorNote) -> int:   # number the calls in reading order
+            pos = msgstr.find(n.anchor) if n.anchor else -1
+            return pos + len(n.anchor) if pos >= 0 else len(msgstr)
+        return sorted(translator_notes(self.entries[ctx]), key=where)
 
     def status(self, ctx: str, msgid: str) -> str:
         e = self.entries.get(ctx)

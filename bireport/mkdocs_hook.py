@@ -87,6 +87,28 @@ def _csp(html_text: str) -> str:
     return html_text.replace(CSP_PLACEHOLDER, " ".join(sorted(set(hashes))))
 
 
+def _neutral(text):
+    """Titles are escaped text when the pipeline writes them (safety.text); Material prints page
+    and nav titles unescaped, so a raw "<" or ">" that reached one anyway is made text here."""
+    return text.replace("<", "&lt;").replace(">", "&gt;") if isinstance(text, str) else text
+
+
+def on_nav(nav, config, files):
+    def walk(items):
+        for it in items:
+            it.title = _neutral(it.title)
+            walk(getattr(it, "children", None) or [])
+    walk(nav.items)
+    return nav
+
+
+def on_page_context(context, page, config, nav):
+    if page.meta and "title" in page.meta:
+        page.meta["title"] = _neutral(page.meta["title"])
+    page.title = _neutral(page.title)
+    return context
+
+
 @event_priority(100)    # before other plugins see the content (search index, i18n)
 def on_page_content(html, page, config, files):
     """Every page's content area passes the nh3 allowlist (bireport/safety.py)."""

@@ -97,10 +97,11 @@ class Inline:
         def ins(m):
             return keep(f'<ins class="editorial">{self(m.group(1))}</ins>')
 
-        text = re.sub(r"\{\+\+(.*?)\+\+\}", ins, text)
-        text = re.sub(r"\[@([\d,\-– ]+)\]", cite, text)
-        text = re.sub(r"\[\^(\w+)\]", fnref, text)
-        text = re.sub(r"\^([^\s^]{1,12})\^", lambda m: keep(f"<sup>{H.escape(m.group(1))}</sup>"), text)
+        # tokens only where not escaped: "\[@5]" in the model is source text (sources/base.escape_md)
+        text = re.sub(r"(?<!\\)\{\+\+(.*?)\+\+\}", ins, text)
+        text = re.sub(r"(?<!\\)\[@([\d,\-– ]+)\]", cite, text)
+        text = re.sub(r"(?<!\\)\[\^(\w+)\]", fnref, text)
+        text = re.sub(r"(?<!\\)\^([^\s^]{1,12})\^", lambda m: keep(f"<sup>{H.escape(m.group(1))}</sup>"), text)
         out = _md.renderInline(text)
         while _PH_RE.search(out):
             out = _PH_RE.sub(lambda m: slots[int(m.group(1))], out)
@@ -173,6 +174,8 @@ class Builder:
                 return f"[^{H.escape(key)}]"
             md, ok = self.get(lang, fn.id, fn.text)
             body = Inline(doc, lang, lambda k: "")(md)
+            if ok and lang == "en":
+                body = self.tn(doc, fn.id, fn.text, body)
             if not ok:
                 body = f'<span lang="zh">{body}</span> <span class="untranslated-marker">{UNTRANSLATED}</span>'
             return f'<span class="footnote">{body}</span>'

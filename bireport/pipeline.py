@@ -86,7 +86,12 @@ def gather(paths: Paths) -> Context:
     docs = stage_ingest(paths)
     glossary = load_glossary(paths.data / "glossary.yaml")
     cat = Catalog(paths.i18n)
-    extracted = tables_mod.extract_docs(docs)
+    try:
+        extracted = tables_mod.extract_docs(docs)
+    except BuildError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug met by some document's table: readable error + log
+        raise unexpected(exc, "tables", None, None, paths.build / "log") from exc
     table_files = tables_mod.generated_files(extracted, paths.tables)
     # pages, charts, downloads and PDFs show the committed CSV (the reviewed data), checked
     # against the extraction
@@ -109,6 +114,8 @@ class Result:
     stats: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     skipped: bool = False
+    svg_pending: list | None = None
+    """Chart SVGs still to render (generate(defer_svg=True))."""
     tables: dict = field(default_factory=dict)
     findings: list = field(default_factory=list)
 
@@ -131,15 +138,21 @@ def stage_ingest(paths: Paths):
     return ingest_all(metas, paths.data)
 
 
-def stage_charts(ctx: Context, changed: set[str]):
+def stage_charts(ctx: Context, changed: set[str], pending: list | None = None):
     """Charts (Vega-Lite JSON + SVG per language, content-hash cached) for the tables of changed
-    documents, and the table renderer the pages use."""
+    documents, and the table renderer the pages use. With `pending`, stale SVGs are left for
+    `charts.render_pending` (the build renders them while MkDocs runs)."""
     from . import charts as charts_mod, tables as tables_mod
 
     charts_out = ctx.paths.build / "charts"
     charts_out.mkdir(parents=True, exist_ok=True)
     todo = [t for t in ctx.tables.values() if t.schema.doc in changed]
-    chart_info = charts_mod.build_charts(todo, charts_out, ctx.tr) if todo else {}
+    try:
+        chart_info = charts_mod.build_charts(todo, charts_out, ctx.tr, pending=pending) if todo else {}
+    except BuildError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug met by some table: readable error + log
+        raise unexpected(exc, "charts", None, None, ctx.paths.build / "log") from exc
 
     def renderer(block, lang, rel):
         t = ctx.tables[block.attrs["table_id"]]
@@ -295,7 +308,8 @@ def swap_in(staging: Path, target: Path) -> None:
 GENERATED_UNITS = ("zh", "en", "data/tables", "assets/charts", "downloads")
 
 
-def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path], blobs: dict[str, bytes] | None = None) -> int:
+def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path], blobs: dict[str, bytes] | None = None,
+               keep: tuple[str, ...] = ()) -> int:
     """Bring the generated parts of docs/ in line with `files` + `binary`: each changed file is
     replaced atomically, unchanged files keep their mtime (so `mkdocs serve --dirty` rebuilds only
     what changed), stale files are removed. Hand-written docs/ content is never touched.
@@ -310,16 +324,17 @@ def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path], blo
             continue
         write_atomic(target, data)
         written += 1
-    for unit in GENERATED_UNITS:
+    for unit in (u for u in GENERATED_UNITS if u not in keep):
         for f in sorted((paths.docs / unit).rglob("*")) if (paths.docs / unit).exists() else []:
             if f.is_file() and f.relative_to(paths.docs).as_posix() not in wanted:
                 f.unlink()
     return written
 
 
-def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
+def generate(root: Path, quiet: bool = False, force: bool = False, defer_svg: bool = False) -> Result:
     """Gather and validate everything, then write. Skips entirely when no input changed;
-    otherwise re-renders only the documents whose inputs changed."""
+    otherwise re-renders only the documents whose inputs changed. With `defer_svg`, stale chart
+    SVGs are left in `Result.svg_pending` for the caller (`build`), which also stamps the inputs."""
     paths = Paths(Path(root))
     res = Result()
     stamp = paths.build / "generate.hash"
@@ -334,10 +349,11 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     cache = PageCache(paths, docs)
     changed = {d.id for d in docs} if force else cache.changed()
     res.timings["gather"], t = time.perf_counter() - t, time.perf_counter()
-    table_renderer = stage_charts(ctx, changed)
+    res.svg_pending = [] if defer_svg else None
+    table_renderer = stage_charts(ctx, changed, res.svg_pending)
     for f in res.findings:
         _log(quiet, f)
-    res.timings["tables+charts"], t = time.perf_counter() - t, time.perf_counter()
+    res.timings["charts"], t = time.perf_counter() - t, time.perf_counter()
     renderer = Renderer(paths.templates, cat, table_renderer, glossary)
     files = stage_render(renderer, docs, changed, cache, paths.build / "log")
     files.update(_data_pages(renderer, tables_by_id, cat, docs))
@@ -356,10 +372,12 @@ def generate(root: Path, quiet: bool = False, force: bool = False) -> Result:
     binary.update({f"data/tables/{name}": paths.tables / name for name in table_files})
     from .tables import download_files
 
-    blobs = download_files(list(tables_by_id.values()), paths.tables, ctx.tr)
-    written = write_tree(files, paths, binary, blobs)
+    # deferred (build): the downloads are written while MkDocs runs, like the chart SVGs
+    blobs = {} if defer_svg else download_files(list(tables_by_id.values()), paths.tables, ctx.tr)
+    written = write_tree(files, paths, binary, blobs, keep=("downloads",) if defer_svg else ())
     cache.commit()
-    stamp.write_text(input_hash(paths))   # after writing: generation itself may update mkdocs.yml (nav)
+    if not defer_svg:
+        stamp.write_text(input_hash(paths))   # after writing: generation itself may update mkdocs.yml (nav)
     res.timings["write"] = time.perf_counter() - t
     res.docs, res.stats, res.tables = docs, renderer.stats, tables_by_id
     res.stats["changed_documents"] = sorted(changed)
@@ -387,27 +405,47 @@ def _data_pages(renderer, tables_by_id, cat, docs) -> dict[str, str]:
 def build(root: Path, pdf: bool = True, strict: bool = False, quiet: bool = False, console=None,
           force: bool = False) -> Result:
     """The one build sequence: gather and validate everything, then write pages, charts, search,
-    PDFs and the site. Raises BuildError (nothing already built is lost)."""
-    from . import qa
+    PDFs and the site. MkDocs builds the site in a subprocess while this process runs the
+    translation QA, renders the stale chart SVGs and the PDFs; those files are then added to the
+    staged site, which replaces site/ (a failure leaves the last good site/ in place)."""
+    from . import charts as charts_mod, qa
 
     paths = Paths(Path(root))
-    res = generate(paths.root, quiet=quiet, force=force)
+    t = time.perf_counter()
+    res = generate(paths.root, quiet=quiet, force=force, defer_svg=True)
     ctx = res.context or gather(paths)          # generation skipped: inputs unchanged
     res.context, res.docs = ctx, ctx.docs
-    report = qa.run(paths.root, docs=ctx.docs, tables=ctx.tables)
-    res.stats["qa"] = report
-    if console is not None:
-        qa.print_summary(report, console)
-    if strict and report.blocking():
-        raise BuildError(report.blocking_problems())
-    t = time.perf_counter()
-    if pdf:
-        from . import pdf as pdf_mod
+    res.timings["generate"], t = time.perf_counter() - t, time.perf_counter()
+    late: dict[str, Path] = {}                   # site path -> file, added after MkDocs
+    mkdocs = start_mkdocs(paths)
+    try:
+        report = qa.run(paths.root, docs=ctx.docs, tables=ctx.tables)
+        res.stats["qa"] = report
+        if console is not None:
+            qa.print_summary(report, console)
+        if strict and report.blocking():
+            raise BuildError(report.blocking_problems())
+        for f in charts_mod.render_pending(res.svg_pending, paths.build / "charts") if res.svg_pending else []:
+            target = paths.docs / "assets" / "charts" / f.name
+            write_atomic(target, f.read_bytes())
+            late[f"assets/charts/{f.name}"] = target
+        res.timings["svg"], t = time.perf_counter() - t, time.perf_counter()
+        if not res.skipped:
+            late.update(write_downloads(ctx))
+            (paths.build / "generate.hash").write_text(input_hash(paths))   # every generated file is written
+        res.timings["downloads"], t = time.perf_counter() - t, time.perf_counter()
+        if pdf:
+            from . import pdf as pdf_mod
 
-        pdf_mod.build_pdfs(paths.root, ctx=ctx, quiet=quiet)      # into docs/pdf/, published with the site
-    res.timings["pdf"], t = time.perf_counter() - t, time.perf_counter()
-    run_mkdocs(paths)
-    res.timings["mkdocs"] = time.perf_counter() - t
+            for out in pdf_mod.build_pdfs(paths.root, ctx=ctx, quiet=quiet).values():   # into docs/pdf/
+                late[f"pdf/{out.name}"] = out
+        res.timings["pdf"], t = time.perf_counter() - t, time.perf_counter()
+    except BaseException:
+        mkdocs.kill()
+        mkdocs.wait()
+        raise
+    finish_mkdocs(mkdocs, paths, late)
+    res.timings["mkdocs (wait)"] = time.perf_counter() - t
     return res
 
 
@@ -424,8 +462,27 @@ def source_date_epoch(paths: Paths) -> str:
     return str(int(max(dates).timestamp()))
 
 
-def run_mkdocs(paths: Paths, strict: bool = True) -> None:
-    """mkdocs build into a staging dir, then swap into site/ (the last good site survives a failure)."""
+def write_downloads(ctx: Context) -> dict[str, Path]:
+    """docs/downloads/: the readers' CSVs, XLSX and data zip (only changed files are rewritten,
+    stale ones removed). Returns {site path: file}."""
+    from .tables import download_files
+
+    blobs = download_files(list(ctx.tables.values()), ctx.paths.tables, ctx.tr)
+    out = {}
+    for rel_path, data in sorted(blobs.items()):
+        target = ctx.paths.docs / rel_path
+        if not target.exists() or target.read_bytes() != data:
+            write_atomic(target, data)
+        out[rel_path] = target
+    folder = ctx.paths.docs / "downloads"
+    for f in sorted(folder.rglob("*")) if folder.exists() else []:
+        if f.is_file() and f.relative_to(ctx.paths.docs).as_posix() not in blobs:
+            f.unlink()
+    return out
+
+
+def start_mkdocs(paths: Paths, strict: bool = True) -> subprocess.Popen:
+    """Start `mkdocs build` into build/site-stage (a subprocess; see `finish_mkdocs`)."""
     stage = paths.build / "site-stage"
     if stage.exists():
         shutil.rmtree(stage)
@@ -433,8 +490,25 @@ def run_mkdocs(paths: Paths, strict: bool = True) -> None:
     cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-d", str(stage)]
     if strict:
         cmd.append("--strict")
-    proc = subprocess.run(cmd, cwd=paths.root, env=env, capture_output=True, text=True)
+    return subprocess.Popen(cmd, cwd=paths.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def finish_mkdocs(proc: subprocess.Popen, paths: Paths, late: dict[str, Path] | None = None) -> None:
+    """Wait for MkDocs; add the files written meanwhile (`late`: site path -> file) to the staged
+    site, then swap it into site/ (the last good site survives a failure)."""
+    _out, err = proc.communicate()
     if proc.returncode != 0:
-        raise BuildError(Problem("mkdocs.yml", None, "mkdocs build failed:\n" + proc.stderr[-4000:],
+        raise BuildError(Problem("mkdocs.yml", None, "mkdocs build failed:\n" + err[-4000:],
                                  "fix the reported page or config; the previous site/ is unchanged"))
+    stage = paths.build / "site-stage"
+    for rel_path, src in sorted((late or {}).items()):
+        target = stage / rel_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, target)
     swap_in(stage, paths.site)
+
+
+def run_mkdocs(paths: Paths, strict: bool = True) -> None:
+    """mkdocs build into a staging dir, then swap into site/ (the last good site survives a failure)."""
+    finish_mkdocs(start_mkdocs(paths, strict), paths)

@@ -16,7 +16,7 @@ from . import safety
 
 _UNESC = r"(?<!\\)"
 PATTERNS: dict[str, re.Pattern] = {
-    "HTML tag": re.compile(_UNESC + r"<\s*/?\s*[A-Za-z!?][^<>]*>"),
+    "HTML tag": re.compile(_UNESC + r"</?[A-Za-z!?][^<>]*>"),
     "image": re.compile(_UNESC + r"!\[[^\]]*\]\([^)]*\)"),
     "attribute syntax": re.compile(_UNESC + r"\{\s*:[^}]*\}?|" + _UNESC + r"\{\s*[#.][\w-][^}]*\}"),
     "editorial mark": re.compile(_UNESC + r"\{(?:\+\+|--|~~|==|>>)|(?:\+\+|--|~~|==|<<)\}"),

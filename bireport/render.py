@@ -52,7 +52,7 @@ def pages_for(doc: Document) -> list[Page]:
     groups = doc.top_sections()
     if doc.meta.paging == "single":
         return [Page(doc, f"{doc.id}/index", [s for g in groups for s in g], "document")]
-    intro = [s for g in groups for s in g if s.id == "intro"]
+    intro = next((g for g in groups if g[0].id == "intro"), [])   # with the sub-sections under it
     pages = [Page(doc, f"{doc.id}/index", intro, "document")]
     for g in groups:
         if g[0].id == "intro":
@@ -85,9 +85,9 @@ class Text:
         """The page's list of translator's notes (raw HTML: the note text is escaped data)."""
         if not self.notes:
             return ""
-        items = "".join(f'<li id="tn-{k}"><span class="tn-label">TN{k}</span> {html.escape(n, quote=False)}</li>\n'
+        items = "".join(f'<li id="tn-{k}"><span class="tn-label">TN{k}</span> {safety.quote(n)}</li>\n'
                         for k, n in enumerate(self.notes, 1))
-        return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
+        return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title" id="translators-notes">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
                 f'<ol class="tn-list">\n{items}</ol>\n</section>')
 
     def get(self, ctx: str, zh: str) -> tuple[str, bool]:
@@ -193,7 +193,23 @@ def md_inline_escape(text: str) -> str:
     return safety.quote(text)
 
 
+def r_table_row(b: Block, t: Text, ctx) -> str:
+    """A row of a text table (cells joined by ｜ in one segment) as a Markdown table row."""
+    body, ok = t.get(b.id, b.text)
+    cols = int(b.attrs.get("cols") or 1)
+    cells = [t.inline(c.strip()).replace("|", "\\|") for c in body.split("｜")]
+    if len(cells) > cols:           # a translation with an extra ｜: the rest stays in the last cell
+        cells = cells[:cols - 1] + [" ".join(cells[cols - 1:])]
+    if not ok:
+        cells = [f'<span lang="zh" class="untranslated">{c}</span>' if c else c for c in cells]
+    cells += [""] * (cols - len(cells))
+    row = "| " + " | ".join(cells) + " |"
+    return row + ("\n|" + " --- |" * cols if b.attrs.get("table_head") else "")
+
+
 def r_list_item(b: Block, t: Text, ctx) -> str:
+    if b.attrs.get("table_row"):
+        return r_table_row(b, t, ctx)
     body, ok = t.get(b.id, b.text)
     body = t.inline(body)
     if not ok:
@@ -345,8 +361,9 @@ def _page_title(page: Page, t: Text, lang: str) -> str:
     return safety.text(f"{number} {title}".strip())
 
 
-def _join(*parts: str) -> str:
-    return "\n\n".join(p for p in parts if p)
+def _notes_then(t: Text, footnotes: str) -> str:
+    """The page's translator's notes (called from the body or the footnotes), then the footnotes."""
+    return "\n\n".join(p for p in (t.notes_md(), footnotes) if p)
 
 
 def title_section(page: Page) -> Section | None:
@@ -404,7 +421,7 @@ class Renderer:
             if f"[^{fn.key}]" in body:
                 md, ok = t.get(fn.id, fn.text)
                 md = t.inline(md).replace("\n", " ")
-                out.append(f"[^{fn.key}]: {md if ok else '<span lang=zh>' + md + '</span> (not yet translated)'}")
+                out.append(f"[^{fn.key}]: {t.tn(md, fn.id, fn.text) if ok else '<span lang=zh>' + md + '</span> (not yet translated)'}")
         return "\n\n".join(out)
 
     def missing(self, doc: Document, lang: str, t: Text, url: str = "") -> str:
@@ -412,8 +429,8 @@ class Renderer:
         if not any(not e["present"] for e in doc.toc):
             return ""
         href = rel(url, view_url(lang, editorial.slug(doc)))
-        link = f'<a href="{href}">{html.escape(editorial.word("link_short", lang, self.cat))}</a>'
-        return html.escape(editorial.word("truncated_end", lang, self.cat)).replace("{link}", link)
+        link = f'<a href="{href}">{safety.html_text(editorial.word("link_short", lang, self.cat))}</a>'
+        return safety.html_text(editorial.word("truncated_end", lang, self.cat)).replace("{link}", link)
 
     def toc_title(self, doc: Document, lang: str, t: Text):
         def title_of(i, e):
@@ -443,7 +460,7 @@ class Renderer:
             else:
                 body = self.body(page, t, lang, url, base_level=1)
                 md = self.env.get_template("section.md.j2").render(
-                    **common, body=body, truncated=truncated, footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)))
+                    **common, body=body, truncated=truncated, footnotes=_notes_then(t, self.footnotes(doc, t, body)))
             out[page.slug] = md
         return out
 
@@ -498,7 +515,7 @@ class Renderer:
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
             body=body, truncated=truncated, original=original, notes_href=notes_href, notes_label=notes_label,
             truncation=truncation,
-            footnotes=_join(t.notes_md(), self.footnotes(doc, t, body)), pdfs=self.pdf_links(url, lang),
+            footnotes=_notes_then(t, self.footnotes(doc, t, body)), pdfs=self.pdf_links(url, lang),
             credit=t.span(f"{doc.id}/front/translation_credit", front["translation_credit"])
             if front.get("translation_credit") else "")
 
@@ -535,7 +552,7 @@ class Renderer:
         foot = self.footnotes(doc, tz, body_all)
         # a section page's first row already carries its heading; a document page needs the title
         return self.env.get_template("parallel.md.j2").render(
-            **common, rows=rows, footnotes=_join(te.notes_md(), foot), page_heading="")
+            **common, rows=rows, footnotes=_notes_then(te, foot), page_heading="")
 
     def home(self, docs: list[Document], lang: str) -> str:
         t = Text(lang, self.cat, None, self.stats)

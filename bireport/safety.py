@@ -311,7 +311,7 @@ def plain(s: str) -> str:
 
 def quote(s: str) -> str:
     """Source text quoted verbatim (repair report, editorial notes): shown as written."""
-    return text(s.replace("\n", " "))
+    return text(s.replace("\n", " "), line_start=True)
 
 
 # ------------------------------------------------------------------ sanitiser for built pages

@@ -17,6 +17,7 @@ from bireport.render import Renderer, pages_for
 
 
 def render_all(root: Path, docs=None):
+    """The Chinese, English and side-by-side pages of every document, in memory (as generate renders them)."""
     paths = Paths(root)
     ctx = gather(paths)
     docs = docs if docs is not None else ctx.docs
@@ -185,3 +186,66 @@ def test_any_command_fails_without_a_traceback(project, monkeypatch, capsys):
     err = capsys.readouterr().err.replace("\n", "")
     assert "Traceback" not in err and "ZeroDivisionError" in err and "error-status.txt" in err
     assert (project / "build" / "log" / "error-status.txt").exists()
+
+
+def test_a_bug_in_table_extraction_names_the_document_and_table(project, monkeypatch):
+    import importlib
+
+    extract_mod = importlib.import_module("bireport.tables.extract")   # the module, not the function
+    real = extract_mod.extract
+
+    def broken(meta, block):
+        if meta.id == "zhao-liu-decoupling-2025" and block.attrs.get("number") == "3":
+            raise IndexError("list index out of range")
+        return real(meta, block)
+
+    monkeypatch.setattr(extract_mod, "extract", broken)
+    with pytest.raises(BuildError) as exc:
+        generate(project, quiet=True, force=True)
+    p = exc.value.problems[0]
+    assert "zhao-liu-decoupling-2025" in p.message and "tables stage" in p.message and "IndexError" in p.message
+    assert p.path.endswith("zhao-liu-decoupling-2025.md") and p.line == 188          # 表3's caption line
+    assert (project / "build" / "log" / "error-tables-zhao-liu-decoupling-2025.txt").exists()
+
+
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>港口吞吐量再创新高_示例新闻网</title>
+<meta name="description" content="港口吞吐量"><script>var 统计 = 1;</script></head>
+<body>
+<div class="nav"><a href="/">首页</a> <a href="/news">新闻频道</a> <a href="/biz">财经频道</a> <a href="/tech">科技频道</a></div>
+<div class="main"><div class="article">
+<h1>港口吞吐量再创新高</h1>
+<p class="info">2024年3月5日 来源：示例新闻网</p>
+<div class="content">
+<p>今年前两个月，全省港口货物吞吐量同比增长百分之八点五，集装箱吞吐量增长百分之十二。</p>
+<p>港口管理部门表示，外贸航线持续增加，新开通的航线覆盖东南亚和中东地区的主要港口。</p>
+<p>业内人士认为，港口吞吐量的增长反映了外贸需求的回暖，但全年走势仍取决于全球经济环境。</p>
+<p>下一步，港口将继续推进智慧港口建设，提高装卸效率，降低企业物流成本。</p>
+</div></div></div>
+<div class="footer">关于我们 | 联系我们 | 版权所有 示例新闻网 京ICP备00000000号</div>
+</body></html>
+"""
+
+
+def test_a_saved_web_page_is_checked_through_its_adapter(project, monkeypatch, capsys):
+    """A complete page through `add` and the HTML adapter: navigation and footer are reported as
+    dropped, so the build passes; an adapter that silently loses an article paragraph stops it."""
+    src = project / "page.html"
+    src.write_text(PAGE, encoding="utf-8")
+    assert cli.main(["add", str(src), "--id", "port-news", "--date", "2024-03-05"], project) == 0, \
+        capsys.readouterr().err
+    generate(project, quiet=True, force=True)                      # nothing lost: passes
+
+    import bireport.sources.webpage as webpage
+
+    real = webpage.parse_page
+
+    def lossy(text, meta, full):
+        return [it for it in real(text, meta, full) if "外贸航线持续增加" not in (it.text or "")]
+
+    monkeypatch.setattr(webpage, "parse_page", lossy)
+    with pytest.raises(BuildError) as exc:
+        generate(project, quiet=True, force=True)
+    p = exc.value.problems[0]
+    assert "port-news" in p.message and "外贸航线持续增加" in p.message
+    assert p.path.endswith("page.html") and p.line == 11           # the paragraph's line in the page

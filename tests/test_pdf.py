@@ -18,16 +18,15 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.whic
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     from bireport import pdf
-    from bireport.i18n import Catalog
-    from bireport.pipeline import Paths, stage_ingest
+    from bireport.pipeline import Paths, gather
 
     root = copy_project(tmp_path_factory.mktemp("pdf") / "proj")
     if (ROOT / "build" / "charts").is_dir():
         shutil.copytree(ROOT / "build" / "charts", root / "build" / "charts")
-    out = pdf.build_pdfs(root, force=True, quiet=True)
+    ctx = gather(Paths(root))
+    out = pdf.build_pdfs(root, force=True, quiet=True, ctx=ctx)
     stats = dict(pdf.last_stats)
-    paths = Paths(root)
-    return {"root": root, "out": out, "stats": stats, "docs": stage_ingest(paths), "cat": Catalog(paths.i18n)}
+    return {"root": root, "out": out, "stats": stats, "ctx": ctx, "docs": ctx.docs, "cat": ctx.cat}
 
 
 def text_of(path: Path, first: int | None = None, last: int | None = None) -> str:
@@ -217,10 +216,62 @@ def test_metadata(built):
     assert "China" in re.search(r"^Title:(.*)$", info, re.M).group(1)
 
 
+def test_tagged_with_metadata(built):
+    """PDF/UA: tagged, with title, author and language; Latin text of the English editions in a
+    Latin typeface (Noto CJK's quotation marks and apostrophes are full-width)."""
+    for view, path in built["out"].items():
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Tagged:\s+yes", info, re.M), (view, info)
+        assert re.search(r"^Title:\s+\S", info, re.M) and re.search(r"^Author:\s+\S", info, re.M), info
+        meta = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout
+        assert "pdfuaid:part" in meta and "<dc:title>" in meta, (view, meta[:500])
+        assert _catalog_lang(path) == ("en" if view == "en" else "zh-Hans"), view
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        if view in ("en", "sbs"):
+            assert "Liberation-Serif" in fonts and "Liberation-Sans" in fonts, fonts
+
+
+def _catalog_lang(path: Path) -> str | None:
+    """The document language (/Lang of the catalog, possibly inside a compressed object stream)."""
+    import zlib
+
+    data = path.read_bytes()
+    chunks = [data]
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            continue
+    for c in chunks:
+        m = re.search(rb"/Type\s*/Catalog.*?/Lang\s*\(([^)]*)\)|/Lang\s*\(([^)]*)\).*?/Type\s*/Catalog", c, re.S)
+        if m:
+            return (m.group(1) or m.group(2)).decode()
+    return None
+
+
+def _page_texts(path: Path) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[:-1]
+
+
+def test_contents_pages_and_captions(built):
+    """No page holds a single contents line; a table's caption is never the last line of a page."""
+    for view, path in built["out"].items():
+        for n, page in enumerate(_page_texts(path), 1):
+            lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+            if not lines:
+                continue
+            if lines[0].startswith(("目录", "Contents")) and n > 1:
+                entries = [ln for ln in lines if re.search(r"(\. ){3,}.*\d+$|\.\s\d+$", ln)]
+                assert len(entries) >= 2, (view, n, lines)
+            body = [ln for ln in lines if not re.match(r"^(第 \d+ 页 / 共 \d+ 页|Page \d+ of \d+)$", ln)]
+            assert not re.match(r"^(表\s?\d+|Table \d+\.)\s", body[-1]), (view, n, body[-1])
+
+
 def test_print_html_lang_and_fonts(built):
     from bireport import pdf
 
-    html = pdf.print_html(built["root"], built["docs"], built["cat"], "en")
+    html = pdf.print_html(built["root"], built["ctx"], "en")
     assert '<html lang="en">' in html
     assert "[not yet translated]" in html or "untranslated" not in html
     css = pdf.print_css(built["root"])

@@ -126,3 +126,73 @@ def test_traditional_manifest_title_is_converted(tmp_path):
     repair(ADAPTERS["plaintext"](spec["input"], meta), ctx)
     assert meta.title["zh"] == "财政预算案" and meta.publisher["zh"] == "众新闻"
     assert ctx.front["title_original"] == "財政預算案"
+
+
+@pytest.mark.parametrize("source, expected", [
+    # GitHub table rows without the closing pipe: one row per line, never glued together
+    ("| 地区 | 说明\n|-|-\n| 甲 | 一般\n| 乙 | 特殊\n\n后文。\n",
+     [["list_item", "地区｜说明"], ["list_item", "甲｜一般"], ["list_item", "乙｜特殊"], ["paragraph", "后文。"]]),
+    # an HTML table inside Markdown: rows and cells, like a pipe table
+    ("前文。\n\n<table>\n<tr><th>项目</th><th>说明</th></tr>\n<tr><td>甲</td><td><b>一般</b></td></tr>\n</table>\n",
+     [["paragraph", "前文。"], ["list_item", "项目｜说明"], ["list_item", "甲｜**一般**"]]),
+    # TOML front matter (Hugo) is metadata too
+    ("+++\ntitle = \"标题\"\ndate = 2020-01-02\n+++\n\n正文。\n", [["paragraph", "正文。"]]),
+    # an image keeps its alt text (the image itself is never hot-linked)
+    ("图前。![示意图说明](https://example.org/x.png)图后。\n", [["paragraph", "图前。示意图说明图后。"]]),
+    # a doctype or processing instruction in a raw HTML block is not text
+    ("<!DOCTYPE html>\n<div><p>只有这一段。</p></div>\n", [["paragraph", "只有这一段。"]]),
+])
+def test_markdown_constructs(source, expected, tmp_path):
+    items, _ctx = run_fixture({"format": "markdown", "input": source}, tmp_path)
+    assert simplify(items) == expected
+
+
+def test_toml_front_matter_fields(tmp_path):
+    _items, ctx = run_fixture({"format": "markdown", "input": "+++\ntitle = \"标题\"\ndate = 2020-01-02\n+++\n\n正文。\n"},
+                              tmp_path)
+    assert ctx.front["source_meta"] == {"title": "标题", "date": "2020-01-02"}
+
+
+def test_bad_yaml_front_matter_is_a_clear_error(tmp_path):
+    from bireport.errors import BuildError
+
+    with pytest.raises(BuildError) as err:
+        run_fixture({"format": "markdown", "input": "---\ntitle: \"未闭合\n---\n\n正文。\n"}, tmp_path)
+    p = err.value.problems[0]
+    assert p.path.endswith("src.txt") and p.line and "front matter" in p.message and p.fix
+
+
+def test_page_numbers_need_spread_and_small_steps(tmp_path):
+    # a column of years, one per line, is not a run of page numbers
+    body = "".join(f"第{n}段，正文内容。\n" for n in range(30))
+    spec = {"format": "plaintext", "input": body + "2019\n2020\n2021\n2022\n" + body}
+    items, ctx = run_fixture(spec, tmp_path)
+    assert not [d for d in ctx.report.dropped if d["rule"] == "page-number"]
+    assert [it.text for it in items if it.text.startswith("20")] == ["2019", "2020", "2021", "2022"]
+
+
+def test_pipes_and_shortcodes_inside_code_fences_are_code(tmp_path):
+    source = "前文。\n\n```\n| a | b |\n|---|---|\n| 1 | 2 |\n{{< video >}}\n```\n\n后文。\n"
+    items, ctx = run_fixture({"format": "markdown", "input": source}, tmp_path)
+    assert [it.kind for it in items] == ["paragraph", "paragraph", "paragraph"]
+    assert "| a | b |" in items[1].text and "video" in items[1].text
+    assert not ctx.report.dropped and not ctx.report.warnings
+
+
+def test_aligned_table_rows_keep_their_original_script(tmp_path):
+    items, _ctx = _fixture("aligned_table", tmp_path)
+    rows = [it for it in items if it.attrs.get("table_row")]
+    assert [it.attrs["original"] for it in rows] == ["｜到期量｜操作量", "逆回購（週一）｜1,200｜--", "（週二）｜500｜--",
+                                                     "淨回籠｜1,700"]
+    assert rows[0].attrs["table_head"] and rows[0].attrs["cols"] == 3
+
+
+def test_running_header_with_its_page_number_and_page_x_of_y(tmp_path):
+    body = "".join(f"第{n}段正文，内容很长很长很长很长很长很长很长很长很长很长很长很长。\n" for n in range(8))
+    pages = "".join(f"某某报告 {p}\n{body}第 {p} 页 / 共 9 页\n" for p in range(1, 5))
+    items, ctx = run_fixture({"format": "plaintext", "input": "正文开始。\n" + pages}, tmp_path)
+    rules = {d["rule"]: d for d in ctx.report.dropped}
+    assert rules["running-header"]["text"] == "某某报告" and "repeated 4 times" in rules["running-header"]["reason"]
+    assert rules["page-number"]["text"].startswith("第 1 页")
+    assert not [it for it in items if "某某报告" in it.text or "页" in it.text]
+    assert len([it for it in items if it.kind == "paragraph"]) == 1 + 8 * 4

@@ -34,9 +34,10 @@ msgstr "He said it was “not possible at all”."
 def test_notes_parsed_from_translator_comments(tmp_path):
     write_po(tmp_path, ENTRY)
     notes = Catalog(tmp_path).notes("d/s1/p1", "他说，“根本不行”。")
-    assert [n.text for n in notes] == ["Quoted in his own English (speech of 3 March 2021).",
-                                       "Second note, continued on the next line."]
-    assert [n.anchor for n in notes] == ["", "at all"]
+    # in reading order: the note placed after "at all" comes before the one at the end
+    assert [n.text for n in notes] == ["Second note, continued on the next line.",
+                                       "Quoted in his own English (speech of 3 March 2021)."]
+    assert [n.anchor for n in notes] == ["at all", ""]
 
 
 def test_english_page_numbers_calls_and_lists_notes(tmp_path):
@@ -44,11 +45,11 @@ def test_english_page_numbers_calls_and_lists_notes(tmp_path):
     t = Text("en", Catalog(tmp_path), None, {})
     md = t.para("d/s1/p1", "他说，“根本不行”。")
     # the anchored call follows its phrase; the plain one goes at the end
-    assert 'not possible at all<sup class="tn-ref"><a href="#tn-2"' in md
-    assert md.endswith('>TN1</a></sup>')
+    assert 'not possible at all<sup class="tn-ref"><a href="#tn-1"' in md
+    assert md.endswith('>TN2</a></sup>')
     notes = t.notes_md()
-    assert '<li id="tn-1"><span class="tn-label">TN1</span> Quoted in his own English' in notes
-    assert '<li id="tn-2">' in notes and "Translator’s notes" in notes
+    assert '<li id="tn-2"><span class="tn-label">TN2</span> Quoted in his own English' in notes
+    assert '<li id="tn-1"><span class="tn-label">TN1</span> Second note' in notes and "Translator’s notes" in notes
 
 
 def test_chinese_edition_has_no_notes(tmp_path):
@@ -91,7 +92,7 @@ def test_real_pages_and_print(tmp_path):
     """The bundled PO files carry notes: they reach the English and side-by-side pages and the
     English/side-by-side print HTML, and the Chinese edition has none."""
     from bireport import pdf
-    from bireport.pipeline import Paths, generate, stage_ingest
+    from bireport.pipeline import Paths, gather, generate
     from projectcopy import copy_project
 
     root = copy_project(tmp_path / "proj")
@@ -103,9 +104,8 @@ def test_real_pages_and_print(tmp_path):
     assert "from his speech “A Foreign Policy for the American People”" in en
     assert "tn-" not in zh
     assert 'class="tn-ref"' in sbs and 'class="tn-notes"' in sbs
-    paths = Paths(root)
-    docs, cat = stage_ingest(paths), Catalog(paths.i18n)
+    ctx = gather(Paths(root))
     for view, want in (("zh", False), ("en", True), ("sbs", True)):
-        html_text = pdf.print_html(root, docs, cat, view)
+        html_text = pdf.print_html(root, ctx, view)
         assert ('class="tn-ref"' in html_text) is want, view
         assert ('id="zhao-liu-decoupling-2025-tn-1"' in html_text) is want, view

@@ -14,7 +14,7 @@ import yaml
 
 from ..model import RepairReport
 from ..sources.base import Item
-from . import markup, rules, text
+from . import headings, markup, rules, text
 
 
 @dataclass
@@ -41,9 +41,9 @@ RULES: list[tuple[str, Callable, tuple | None]] = [
     ("drop_boilerplate", rules.drop_boilerplate, None),
     ("running_headers", text.running_headers, ("ocr", "plaintext")),
     ("text_front_matter", text.text_front_matter, ("plaintext",)),
-    ("reflow_ocr", rules.reflow_ocr, ("ocr",)),
-    ("classify_plain_lines", rules.classify_plain_lines, ("plaintext",)),
-    ("ocr_spaces", rules.ocr_spaces, ("ocr",)),
+    ("reflow_ocr", text.reflow_ocr, ("ocr",)),
+    ("classify_plain_lines", text.classify_plain_lines, ("plaintext",)),
+    ("ocr_spaces", text.ocr_spaces, ("ocr",)),
     ("fullwidth_punctuation", rules.fullwidth_punctuation, None),
     ("unescape_urls", rules.unescape_urls, None),
     ("front_matter", rules.front_matter, None),
@@ -52,9 +52,9 @@ RULES: list[tuple[str, Callable, tuple | None]] = [
     ("pipe_tables", markup.pipe_tables, None),
     ("rejoin_page_breaks", rules.rejoin_page_breaks, None),
     ("rejoin_list_items", rules.rejoin_list_items, None),
-    ("heading_levels", rules.heading_levels, None),
-    ("source_toc", rules.source_toc, None),
-    ("references", rules.references, None),
+    ("heading_levels", headings.heading_levels, None),
+    ("source_toc", headings.source_toc, None),
+    ("references", headings.references, None),
     ("apply_corrections", rules.apply_corrections, None),
 ]
 

@@ -41,9 +41,10 @@ def metadata(ctx, items):
                                     f"({', '.join(fields)}) → metadata")
         elif it.kind == "dropped":
             rule = it.attrs.get("rule", "sanitised")
-            reason = {"no-hotlink": "images are never hot-linked", "shortcode": "site template code (embed), not text",
-                      "html-comment": "HTML comment: not text"}.get(rule, "not publishable HTML")
-            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", "")[:80], "rule": rule,
+            reason = it.attrs.get("reason") or {
+                "no-hotlink": "images are never hot-linked", "shortcode": "site template code (embed), not text",
+                "html-comment": "HTML comment: not text"}.get(rule, "not publishable HTML")
+            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", ""), "rule": rule,
                                        "reason": reason})
         else:
             out.append(it)
@@ -101,16 +102,16 @@ def pipe_tables(ctx, items):
             out.append(table)
             continue
         auto -= 1
-        rows = it.attrs["rows"]
+        rows = [(ln, cells) for ln, cells in it.attrs["rows"] if any(c.strip() for c in cells)]
         originals = dict(it.attrs.get("original_rows") or [])
         list_id = f"pipe{it.line}"
-        for ln, cells in rows:
-            text = "｜".join(c for c in cells if c.strip())
-            if text:
-                attrs = {"list": list_id, "ordered": False, "table_row": True}
-                if ln in originals:
-                    attrs["original"] = "｜".join(c for c in originals[ln] if c.strip())
-                out.append(Item("list_item", text, ln, attrs))
+        cols = max((len(cells) for _, cells in rows), default=0)
+        for k, (ln, cells) in enumerate(rows):
+            # one segment per row, cells joined by ｜ (pages show a table, other views a list of rows)
+            attrs = {"list": list_id, "ordered": False, "table_row": True, "cols": cols, "table_head": k == 0}
+            if ln in originals:
+                attrs["original"] = "｜".join(c.strip() for c in originals[ln])
+            out.append(Item("list_item", "｜".join(c.strip() for c in cells), ln, attrs))
         ctx.report.warnings.append(f"line {it.line}: pipe table ({len(rows)} rows) is not numeric data "
                                    f"the tables stage can chart ({why}); shown as a list of rows")
     return out
@@ -119,11 +120,25 @@ def pipe_tables(ctx, items):
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 
 
+_LINK_BOX = re.compile(r"\s*[^\[\]()（）。！？，,]{0,12}?[:：]?\s*\[[^\]]+\]\([^)]+\)\s*")
+_SOURCE_URL = re.compile(r"\s*[^\s:：]{1,10}[:：]\s*(https?://\S+)\s*")
+
+
 def link_bars(ctx, items):
     """A heading or paragraph made only of two or more links (and separators) is a navigation bar,
-    not text: dropped and reported."""
+    and one made only of a short label and one link is a link box ("相关链接：[…]"): not text, dropped
+    and reported. A label with a bare URL ("原文链接：https://…") is the source's address: metadata."""
     out = []
     for it in items:
+        url = _SOURCE_URL.fullmatch(it.text.replace("\\", "")) if it.kind == "paragraph" else None
+        if url:
+            ctx.front.setdefault("source_url", url.group(1))
+            ctx.report.moved.append(f"line {it.line}: source address line → metadata (source_url)")
+            continue
+        if it.kind in ("paragraph", "heading") and _LINK_BOX.fullmatch(it.text):
+            ctx.report.dropped.append({"line": it.line, "text": plain(it.text), "rule": "link-box",
+                                       "reason": "a label and a link (site navigation), not text"})
+            continue
         if it.kind in ("heading", "paragraph") and len(_LINK.findall(it.text)) >= 2 \
                 and not re.sub(r"[\s|｜·•/\\\-–—,，、]+", "", _LINK.sub("", it.text).replace("&nbsp;", "")):
             ctx.report.dropped.append({"line": it.line, "text": plain(it.text)[:80], "rule": "link-bar",

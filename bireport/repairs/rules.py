@@ -2,23 +2,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import BuildError, Problem
-from ..numerals import cn_to_int
 from ..sources.base import CJK, CJK_RE, Item, join_cjk
 
 TERMINAL_RE = re.compile(r"[。！？!?；;：:…][”’」』）)\]]*$|[。！？!?][”’」』）)]?\s*(\[@[\d,\-]+\]|\[\^\w+\])*$")
-NUMBER_RE = re.compile(
-    r"^(?:(?P<arabic>\d+(?:\.\d+)*)\.?\s+|(?P<cn>[一二三四五六七八九十百]+)\s*、|[(（]\s*(?P<cnp>[一二三四五六七八九十百]+)\s*[)）]"
-    r"|第\s*(?P<chap>[一二三四五六七八九十百零〇两\d]+)\s*(?P<unit>编|編|部分|章|节|節|条|條))\s*(?P<title>.*)$"
-)
-CHAPTER_LEVEL = {"编": 1, "編": 1, "部分": 1, "章": 1, "节": 2, "節": 2, "条": 3, "條": 3}
-CHAPTER_SLUG = {"编": "part", "編": "part", "部分": "part", "章": "ch", "节": "sec", "節": "sec", "条": "art", "條": "art"}
-UNNUMBERED_L1 = {"前言": "preface", "结束语": "conclusion", "参考文献": "references", "目录": "toc",
-                 "引言": "introduction", "结语": "conclusion", "附录": "appendix", "致谢": "acknowledgements"}
 
 
 def ends_sentence(text: str) -> bool:
@@ -195,192 +185,6 @@ def drop_boilerplate(ctx, items):
             ctx.report.dropped.append({"line": it.line, "text": plain(it.text), "rule": "boilerplate",
                                        "reason": p["reason"]})
     return out
-
-
-# ---------------------------------------------------------------- OCR and plain text
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def reflow_ocr(ctx, items):
-    """Join hard-wrapped OCR lines into paragraphs; find headlines, datelines and column changes.
-
-    - a paragraph ends at a line that ends a sentence and is visibly shorter than the column;
-    - an indented line (≥ 2 spaces) starts a paragraph;
-    - headlines: at the start, unpunctuated lines before the first indented line; later, a run of
-      1–3 short unpunctuated lines right after a paragraph end;
-    - a change of column width (> 25 %) between paragraphs starts a new article.
-    """
-    lines = [it for it in items if it.kind == "line"]
-    if not lines:
-        return items
-    all_widths = [_width(it.text) for it in lines]
-
-    def col_at(k: int) -> int:
-        """Column width around line k (newspaper columns differ per article)."""
-        window = sorted(all_widths[max(0, k - 4):k + 5])
-        return window[int(len(window) * 0.8)]
-    punct = re.compile(r"[，。、；：！？,.;:!?]")
-    def wrapped(k: int) -> bool:
-        """Line k runs to the column edge without ending a sentence: the text goes on."""
-        return not ends_sentence(lines[k].text) and _width(lines[k].text) >= 0.85 * page_col
-
-    page_col = sorted(all_widths)[int(len(all_widths) * 0.8)]
-
-    # do blank lines separate paragraphs here? Only if (nearly) no blank line falls inside wrapped text
-    blanks = [k for k in range(1, len(lines)) if lines[k].attrs.get("blank_before")]
-    blank_paras = len(blanks) >= 10 and sum(wrapped(k - 1) for k in blanks) <= 0.1 * len(blanks)
-    groups: list[dict] = []   # {"kind": "headline"|"para", "lines": [...]}
-    para: list[Item] = []
-
-    def close():
-        nonlocal para
-        if para:
-            groups.append({"kind": "para", "lines": para})
-            para = []
-
-    i = 0
-    at_start = True
-    while i < len(lines):
-        it = lines[i]
-        if at_start:
-            if it.attrs["indent"] < 2 and not punct.search(it.text):
-                groups.append({"kind": "headline", "lines": [it]})
-                i += 1
-                continue
-            at_start = False
-        col = col_at(i)
-        if not para and it.attrs["indent"] < 2 and not punct.search(it.text) and _width(it.text) < 0.7 * col:
-            run = [it]
-            while (i + len(run) < len(lines) and len(run) < 3 and not punct.search(lines[i + len(run)].text)
-                   and lines[i + len(run)].attrs["indent"] < 2 and _width(lines[i + len(run)].text) < 0.7 * col):
-                run.append(lines[i + len(run)])
-            if i + len(run) < len(lines):
-                groups.append({"kind": "headline", "lines": run})
-                i += len(run)
-                continue
-        if para and blank_paras and it.attrs.get("blank_before") and not wrapped(i - 1):
-            para[-1].attrs["hard_end"] = True      # ended by a blank line: not a page break inside a sentence
-            close()
-        elif para and it.attrs["indent"] >= 2:
-            close()
-        para.append(it)
-        if ends_sentence(it.text) and _width(it.text) < col - 3:
-            close()
-        i += 1
-    close()
-
-    out: list[Item] = []
-    article = 0
-    prev_width = None
-    prev_kind = None
-    for g in groups:
-        first = g["lines"][0]
-        if g["kind"] == "headline":
-            if prev_kind != "headline":
-                article += 1
-                out.append(Item("heading", g["lines"][0].text, first.line, {"hashes": 1, "article": article}))
-                for sub in g["lines"][1:]:
-                    out.append(Item("subheadline", sub.text, sub.line, {"article": article}))
-            else:
-                for sub in g["lines"]:
-                    out.append(Item("subheadline", sub.text, sub.line, {"article": article}))
-            prev_kind = "headline"
-            continue
-        width = max(_width(x.text) for x in g["lines"])
-        if prev_width and prev_kind != "headline" and abs(width - prev_width) > 0.25 * prev_width and len(g["lines"]) > 1:
-            article += 1
-            out.append(Item("heading", "", first.line, {"hashes": 1, "article": article, "untitled": True}))
-            ctx.report.warnings.append(f"line {first.line}: column width changes ({prev_width} → {width}): "
-                                       "new untitled item (give it a title in the corrections file)")
-        if len(g["lines"]) > 1:
-            prev_width = width
-        text = g["lines"][0].text
-        for nxt in g["lines"][1:]:
-            text = join_cjk(text, nxt.text)
-        ctx.report.joined.append(f"lines {first.line}–{g['lines'][-1].line}: {len(g['lines'])} OCR lines → 1 paragraph")
-        out.append(Item("paragraph", text, first.line, {"article": article, "end_line": g["lines"][-1].line,
-                                                         **({"hard_end": True} if g["lines"][-1].attrs.get("hard_end") else {})}))
-        prev_kind = "para"
-    # datelines and bylines are recognised from patterns (data), then split off
-    final: list[Item] = []
-    for it in out:
-        if it.kind != "paragraph":
-            final.append(it)
-            continue
-        for pat in ctx.patterns.get("datelines", []):
-            m = _regex(ctx, "datelines", pat).search(it.text)
-            if m:
-                final.append(Item("dateline", m.group("dateline"), it.line, {}))
-                it.text = it.text[m.end():].strip()
-                break
-        byline = None
-        for pat in ctx.patterns.get("bylines", []):
-            m = _regex(ctx, "bylines", pat).search(it.text)
-            if m:
-                byline = Item("byline", m.group("byline"), it.attrs.get("end_line", it.line), {"role": "signature"})
-                it.text = it.text[: m.start()].strip()
-                break
-        if it.text:
-            final.append(it)
-        if byline:
-            final.append(byline)
-    return final
-
-
-def classify_plain_lines(ctx, items):
-    """One line = one paragraph; `1. …` lines are list items; short unpunctuated lines are sub-headings."""
-    out = []
-    list_id = 0
-    prev = None
-    for it in items:
-        if it.kind != "line":
-            out.append(it)
-            continue
-        text = it.text
-        m = re.match(r"^(\d+)[.．、]\s*(.+)$", text)
-        if m:
-            if prev != "list_item":
-                list_id += 1
-            out.append(Item("list_item", m.group(2), it.line,
-                            {**it.attrs, "ordered": True, "number": m.group(1), "list": list_id}))
-            prev = "list_item"
-            continue
-        numbered = NUMBER_RE.match(plain(text))
-        if not ends_sentence(text) and not re.search(r"[。！？]", text) and (
-                _width(plain(text)) <= 60 or numbered and not numbered.group("arabic") and _width(plain(text)) <= 120):
-            out.append(Item("heading", text, it.line, {**it.attrs, "hashes": 2, "subheading": True}))
-            prev = "heading"
-            continue
-        out.append(Item("paragraph", text, it.line, dict(it.attrs)))
-        prev = "paragraph"
-    return out
-
-
-def ocr_spaces(ctx, items):
-    """Remove stray OCR spaces inside CJK text, numbers and dates ("1月 31 日" → "1月31日")."""
-    rx = re.compile(rf"(?<=[{CJK}\d，。、；：“”！？（）—])[ \u3000]+(?=[{CJK}\d，。、；：“”！？（）—])")
-    # broken brackets and quotes: "(一 )", "“雙非嬰孩 ”" (a CJK character or digit on the inner side)
-    brackets = re.compile(rf"(?<=[(（“‘「『])[ \u3000]+(?=[{CJK}\d])|(?<=[{CJK}\d])[ \u3000]+(?=[)）”’」』])")
-    # in headings a space between two CJK phrases is a separator: only digit⇄CJK spaces go ("2013年 1月")
-    digit_cjk = re.compile(rf"(?<=[{CJK}])[ \u3000]+(?=\d)|(?<=\d)[ \u3000]+(?=[{CJK}])")
-    count = 0
-    for it in items:
-        if it.kind in ("heading", "subheadline", "list_item", "byline", "paragraph", "dateline"):
-            new = brackets.sub("", it.text)
-            if it.kind in ("paragraph", "dateline"):
-                new = rx.sub(lambda m: "" if (CJK_RE.match(m.string[m.start() - 1]) or CJK_RE.match(m.string[m.end()])
-                                              or not m.string[m.start() - 1].isdigit() or not m.string[m.end()].isdigit())
-                             else m.group(0), new)
-            else:
-                new = digit_cjk.sub("", new)
-            if new != it.text:
-                count += it.text.count(" ") - new.count(" ")
-                it.text = new
-    if count:
-        ctx.report.normalised.append(f"removed {count} stray OCR spaces inside CJK text, numbers and dates")
-    return items
 
 
 def fullwidth_punctuation(ctx, items):
@@ -562,7 +366,8 @@ def rejoin_page_breaks(ctx, items):
     while i < len(items):
         it = items[i]
         moved: list[Item] = []
-        while it.kind == "paragraph" and not ends_sentence(it.text) and not it.attrs.get("hard_end"):
+        while it.kind == "paragraph" and not ends_sentence(it.text) and not it.attrs.get("hard_end") \
+                and not re.search(r"(\*\*|[）】])$", it.text.strip()):   # a closed bold phrase or bracket is complete
             j = i + 1
             while j < len(items) and items[j].kind in MOVABLE:
                 j += 1
@@ -599,125 +404,6 @@ def rejoin_list_items(ctx, items):
             continue
         out.append(it)
     return out
-
-
-# ---------------------------------------------------------------- headings
-
-def heading_levels(ctx, items):
-    """Level from the printed numbering, not from the count of `#`; unnumbered headings are levelled
-    from the shallowest `#` count present (a document whose headings are all `###` has them at the
-    top level, one page each)."""
-    top = min((it.attrs["hashes"] for it in items if it.kind == "heading" and it.attrs.get("hashes")
-               and not it.attrs.get("article")), default=1)
-    numbered_articles = False
-    chapter_units = {m.group("unit") for it in items if it.kind == "heading"
-                     for m in [NUMBER_RE.match(plain(it.text).strip())] if m and m.group("chap")}
-    for it in items:
-        if it.kind != "heading":
-            continue
-        if it.attrs.get("article"):
-            it.attrs.update(level=1, number="")
-            m = NUMBER_RE.match(plain(it.text).strip())
-            if m and (m.group("cn") or m.group("cnp")) and m.group("title"):   # a numbered headline keeps its number
-                it.attrs["number"] = m.group("cn") or f"({m.group('cnp')})"
-                it.text = m.group("title")
-                numbered_articles = True
-            elif numbered_articles and it.text:
-                it.attrs["level"] = 2          # an unnumbered headline inside a numbered part
-            continue
-        title = plain(it.text).strip()
-        m = NUMBER_RE.match(title)
-        if title in UNNUMBERED_L1:
-            it.attrs.update(level=1, number="", slug=UNNUMBERED_L1[title])
-        elif m and m.group("arabic"):
-            num = m.group("arabic")
-            it.attrs.update(level=num.count(".") + 1, number=num, slug="s" + num.replace(".", "-"))
-            it.text = it.text[it.text.find(m.group("title")[:3]):] if m.group("title") else ""
-        elif m and m.group("cn"):
-            it.attrs.update(level=1, number=m.group("cn"), slug=f"s{cn_to_int(m.group('cn'))}")
-            it.text = m.group("title")
-        elif m and m.group("cnp"):
-            it.attrs.update(level=2, number=f"({m.group('cnp')})", cn_sub=cn_to_int(m.group("cnp")))
-            it.text = m.group("title")
-        elif m and m.group("chap"):
-            unit, n = m.group("unit"), m.group("chap")
-            value = int(n) if n.isdigit() else cn_to_int(n)
-            levels = sorted({CHAPTER_LEVEL[u] for u in chapter_units})
-            it.attrs.update(level=levels.index(CHAPTER_LEVEL[unit]) + 1, number=f"第{n}{unit}",
-                            slug=f"{CHAPTER_SLUG[unit]}{value}")
-            it.text = _unspace(m.group("title"))
-        else:   # unnumbered: the shallowest heading level present is the top level
-            depth = 1 + max(0, it.attrs.get("hashes", top) - top)
-            it.attrs.update(level=2 if it.attrs.get("subheading") else min(depth, 3), number="")
-        if it.attrs.get("hashes") and it.attrs["level"] != max(1, it.attrs["hashes"] - 1):
-            ctx.report.normalised.append(
-                f"line {it.line}: heading “{title[:20]}” is level {it.attrs['level']} by its numbering "
-                f"({'#' * it.attrs['hashes']} in the source)")
-    return items
-
-
-def _unspace(title: str) -> str:
-    """A letter-spaced title (`总 则`, `附　则`: every token one character) loses its spaces."""
-    tokens = title.split()
-    if len(tokens) > 1 and all(len(t) == 1 and CJK_RE.match(t) for t in tokens):
-        return "".join(tokens)
-    return title
-
-
-def source_toc(ctx, items):
-    """A source's own table of contents (目录) is lifted out of the body and checked against it:
-    entries the body lacks are reported (the source may be truncated)."""
-    start = next((i for i, it in enumerate(items) if it.kind == "heading" and it.attrs.get("slug") == "toc"), None)
-    if start is None:
-        return items
-    entries = []
-    end = start + 1
-    first_title = None
-    while end < len(items):
-        it = items[end]
-        title = plain(it.text).strip()
-        if it.kind == "heading":
-            if first_title is not None and title == first_title and it.attrs.get("number", "") == entries[0]["number"]:
-                break
-            first_title = first_title or title
-            entries.append({"number": it.attrs.get("number", ""), "title": it.text, "level": it.attrs.get("level", 1),
-                            "line": it.line})
-        elif it.kind == "list_item":
-            m = NUMBER_RE.match(title)
-            if m and m.group("cnp"):
-                entries.append({"number": f"({m.group('cnp')})", "title": m.group("title"), "level": 2, "line": it.line})
-            else:
-                entries.append({"number": "", "title": it.text, "level": 2, "line": it.line})
-        else:
-            break
-        end += 1
-    body = items[end:]
-    heads = [(it.attrs.get("number", ""), plain(it.text).strip()) for it in body if it.kind == "heading"]
-    present = {t for _, t in heads}
-    for e in entries:
-        e["present"] = plain(e["title"]).strip() in present
-        if not e["present"]:
-            ctx.report.missing.append(f"{e['number']}{' ' if e['number'] else ''}{plain(e['title'])} "
-                                      f"(listed in the table of contents, line {e['line']})")
-    ctx.toc = entries
-    ctx.report.moved.append(f"lines {items[start].line}–{items[end - 1].line}: the source's table of contents "
-                            f"({len(entries)} entries) → document metadata")
-    return items[:start] + body
-
-
-def references(ctx, items):
-    """List items `[n] …` under a 参考文献 heading become reference entries."""
-    in_refs = False
-    for it in items:
-        if it.kind == "heading":
-            in_refs = it.attrs.get("slug") == "references"
-        elif in_refs and it.kind == "list_item":
-            m = re.match(r"^\[(\d+)\]\s*(.+)$", it.text)
-            if m:
-                it.kind = "reference"
-                it.attrs["number"] = int(m.group(1))
-                it.text = m.group(2)
-    return items
 
 
 # ---------------------------------------------------------------- corrections

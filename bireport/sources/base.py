@@ -91,3 +91,44 @@ def join_cjk(a: str, b: str) -> str:
     if re.match(r"[A-Za-z0-9,.;:)]", a[-1]) and re.match(r"[A-Za-z0-9(]", b[0]):
         return a + " " + b
     return a + b
+
+
+_ALIGN_GAP = re.compile(r"\t+| {3,}|\u3000{2,}")
+ALIGNED_MIN_ROWS = 3
+
+
+def aligned_cells(raw: str) -> list[str] | None:
+    """The cells of a line laid out in columns (cells separated by tabs, 3+ spaces or 2+ ideographic
+    spaces, not counting the indent); None for running text."""
+    cells = [c.strip() for c in _ALIGN_GAP.split(raw.strip(" \t\u3000"))]
+    return cells if len(cells) >= 2 and all(cells) else None
+
+
+def aligned_runs(items: list[Item], key: str = "cells") -> list[Item]:
+    """Runs of at least ALIGNED_MIN_ROWS consecutive paragraphs laid out in columns (attrs[key]: their
+    cells, inline Markdown) become one `pipe_table` item; a first row with fewer cells is the header
+    over the value columns."""
+    out: list[Item] = []
+    k = 0
+    while k < len(items):
+        j = k
+        while j < len(items) and items[j].kind == "paragraph" and items[j].attrs.get(key):
+            j += 1
+        if j - k >= ALIGNED_MIN_ROWS:
+            rows = [(it.line, list(it.attrs[key])) for it in items[k:j]]
+            originals = [(it.line, aligned_cells(it.attrs["original"]) or [it.attrs["original"]])
+                         for it in items[k:j] if it.attrs.get("original")]
+            for grid in (rows, originals):
+                if grid:
+                    width = max(len(c) for _, c in grid)
+                    ln, head = grid[0]
+                    grid[0] = (ln, [""] * (width - len(head)) + head)
+            attrs = {"rows": rows, "source": "aligned"}
+            if len(originals) == len(rows):
+                attrs["original_rows"] = originals
+            out.append(Item("pipe_table", "", items[k].line, attrs))
+            k = j
+            continue
+        out.extend(items[k:max(j, k + 1)])
+        k = max(j, k + 1)
+    return out

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
-from .base import Item, escape_md, join_cjk
+SKIP = (CData, Declaration, Doctype, ProcessingInstruction)
+
+from .base import Item, aligned_cells, aligned_runs, escape_md, join_cjk
 
 DROP = {"script": "script", "style": "style", "noscript": "script", "template": "template", "svg": "inline SVG",
         "math": "MathML", "iframe": "embedded frame", "embed": "embed", "object": "embed", "video": "embedded video",
@@ -44,7 +46,7 @@ def _join(parts: list[str]) -> str:
 def _inline(node, dropped: list, line: int) -> str:
     out: list[str] = []
     for child in node.children:
-        if isinstance(child, Comment):
+        if isinstance(child, (Comment, *SKIP)):
             continue
         if isinstance(child, NavigableString):
             if str(child).strip():
@@ -62,6 +64,13 @@ def _inline(node, dropped: list, line: int) -> str:
         elif name in ("strong", "b"):
             inner = _inline(child, dropped, line).strip()
             out.append(f"**{inner}**" if inner else "")
+        elif name == "a":
+            inner = _flat(_inline(child, dropped, line))
+            href = (child.get("href") or "").strip()
+            if inner and re.match(r"https?://", href) and not re.search(r"[\s()]", href):
+                out.append(f"[{inner}]({href})")
+            else:
+                out.append(inner)
         else:
             out.append(_inline(child, dropped, line))
     return _join(out)
@@ -91,10 +100,11 @@ def _walk(parent, base: int, items: list[Item], dropped: list, run: list) -> Non
     for el in parent.children:
         line = base + (el.sourceline or 1) - 1 if isinstance(el, Tag) and el.sourceline else last
         last = line
-        if isinstance(el, Comment):
+        if isinstance(el, (Comment, *SKIP)):
             flush()
             if str(el).strip():
-                dropped.append((line, "html-comment", str(el).strip()[:80]))
+                dropped.append((line, "html-comment" if isinstance(el, Comment) else "html-declaration",
+                                str(el).strip()[:80]))
             continue
         if isinstance(el, NavigableString):
             if str(el).strip():
@@ -112,7 +122,8 @@ def _walk(parent, base: int, items: list[Item], dropped: list, run: list) -> Non
             run.append(f"**{inner.strip()}**" if name in ("strong", "b") and inner.strip() else inner)
             continue
         if name == "br":
-            run.append("\n")
+            if run:
+                run.append("\n")
             continue
         flush()
         if name in DROP:
@@ -121,6 +132,17 @@ def _walk(parent, base: int, items: list[Item], dropped: list, run: list) -> Non
             dropped.append((line, "no-hotlink", "<img> (third-party hosted image)"))
         elif name == "hr":
             continue
+        elif name == "table":
+            rows = []
+            for tr in el.find_all("tr"):
+                cells = [_flat(_inline(td, dropped, line)) for td in tr.find_all(["td", "th"], recursive=False)]
+                if any(cells):
+                    rows.append((base + (tr.sourceline or 1) - 1 if tr.sourceline else line, cells))
+            cap = el.find("caption")
+            if cap is not None and _flat(_inline(cap, dropped, line)):
+                items.append(Item("paragraph", _flat(_inline(cap, dropped, line)), line))
+            if rows:
+                items.append(Item("pipe_table", "", line, {"rows": rows, "header_rows": 1, "source": "html"}))
         elif name == "figcaption":      # a caption outside its <figure>: it belongs to the figure before it
             caption = _flat(_inline(el, dropped, line))
             if items and items[-1].kind == "figure" and not items[-1].text:
@@ -167,7 +189,8 @@ def _walk(parent, base: int, items: list[Item], dropped: list, run: list) -> Non
         else:
             text = _flat(_inline(el, dropped, line))
             if text:
-                items.append(Item("paragraph", text, line))
+                cells = aligned_cells(el.get_text()) if name == "p" and "**" not in text else None
+                items.append(Item("paragraph", text, line, {"cells": [escape_md(c) for c in cells]} if cells else {}))
     flush()
 
 
@@ -176,4 +199,11 @@ def parse_block(html: str, line: int) -> list[Item]:
     items: list[Item] = []
     dropped: list = []
     _walk(BeautifulSoup(html, "html.parser"), line, items, dropped, [])
+    for it in items:
+        if it.kind == "paragraph":
+            it.attrs["hard_end"] = True      # an HTML paragraph ends where its element ends
+            bold = re.fullmatch(r"\*\*([^*]+)\*\*", it.text)
+            if bold and len(bold.group(1)) <= 40 and not re.search(r"[。！？!?；;]\s*$", bold.group(1)):
+                it.kind, it.text, it.attrs = "heading", bold.group(1).strip(), {"bold_heading": True}
+    items = aligned_runs(items)        # rows of a table laid out with spaces in <p> elements
     return items + [Item("dropped", "", ln, {"rule": rule, "text": what}) for ln, rule, what in dropped]

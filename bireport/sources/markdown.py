@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import tomllib
 
 import yaml
 from markdown_it import MarkdownIt
@@ -55,6 +56,10 @@ def inline_to_md(children) -> str:
                 link_text.append(escape_md(text))
             else:
                 out.append(escape_md(text))
+        elif t == "image":          # never hot-linked; its alt text is source text and stays
+            alt = "".join(c.content for c in tok.children or [] if c.type == "text") or tok.content
+            if alt.strip():
+                (link_text if link_text is not None else out).append(escape_md(alt))
         elif t in ("softbreak", "hardbreak"):
             out.append("\n")
         elif t == "strong_open" or t == "strong_close":
@@ -80,6 +85,37 @@ def flatten_breaks(text: str) -> str:
     return acc.strip()
 
 
+FOOTER_MAX_BLOCKS = 3
+FOOTER_MAX_CHARS = 200
+
+
+def _footer_after_rule(items: list[Item], rule_line: int) -> list[Item]:
+    """What follows the document's last thematic break (`---`) at its very end — at most a few short
+    blocks, one of them a link — is the site's footer (subscription appeal, archive links), not the
+    article: dropped and reported."""
+    if not rule_line:
+        return items
+    tail = [it for it in items if it.line > rule_line]
+    text = [it for it in tail if it.kind in ("paragraph", "heading", "list_item", "quote")]
+    if not text or len(text) != len(tail) or len(text) > FOOTER_MAX_BLOCKS \
+            or sum(len(it.text) for it in text) > FOOTER_MAX_CHARS + 400 \
+            or sum(len(re.sub(r"\]\([^)]*\)", "]", it.text)) for it in text) > FOOTER_MAX_CHARS \
+            or not any(re.search(r"\]\([^)]+\)", it.text) for it in text):
+        return items
+    keep = [it for it in items if it.line <= rule_line]
+    return keep + [Item("dropped", "", it.line, {"rule": "site-footer", "text": it.text,
+                                                "reason": "after the closing rule: the site's footer"})
+                   for it in tail]
+
+
+def _bold_heading(md: str) -> str:
+    """The text of a paragraph that is only one short bold phrase without a sentence end ('' otherwise)."""
+    m = re.fullmatch(r"\*\*([^*]+)\*\*", md.strip())
+    if not m or len(m.group(1)) > 40 or re.search(r"[。！？!?；;]\s*$", m.group(1)):
+        return ""
+    return m.group(1).strip()
+
+
 _ITEM_MARK = re.compile(r"^(?:[(（]\d{1,2}[)）]|\d{1,2}[.、．)]|[①-⑳])\s*")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
@@ -87,6 +123,16 @@ _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 
 def front_matter(lines: list[str], path) -> tuple[Item | None, int]:
     """A YAML header (`---` … `---` at the very top) -> a `meta` item and the number of lines it takes."""
+    if lines and lines[0].strip() == "+++":         # TOML front matter (Hugo)
+        end = next((k for k in range(1, len(lines)) if lines[k].strip() == "+++"), None)
+        if end is None:
+            return None, 0
+        try:
+            data = tomllib.loads("\n".join(lines[1:end]))
+        except tomllib.TOMLDecodeError as exc:
+            raise BuildError(Problem(str(path), 1, f"the TOML front matter (lines 1–{end + 1}) is not valid TOML: {exc}",
+                                     "fix the header in a copy of the file and add that copy instead")) from exc
+        return Item("meta", "", 1, {"fields": data, "end_line": end + 1}), end + 1
     if not lines or lines[0].strip() != "---":
         return None, 0
     end = next((k for k in range(1, len(lines)) if _FENCE.match(lines[k])), None)
@@ -107,7 +153,7 @@ def front_matter(lines: list[str], path) -> tuple[Item | None, int]:
     return Item("meta", "", 1, {"fields": data, "end_line": end + 1}), end + 1
 
 
-_DELIM = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_DELIM = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _SHORTCODE = re.compile(r"^\s*\{\{[<%].*[>%]\}\}\s*$")
 
 
@@ -131,20 +177,34 @@ def _cell_md(cell: str) -> str:
     return flatten_breaks(inline_to_md(tokens[0].children if tokens else []))
 
 
+def _in_fences(lines: list[str]) -> set[int]:
+    """Indices of lines inside fenced code blocks (their pipes and braces are code, not tables)."""
+    inside, fence, out = False, "", set()
+    for k, ln in enumerate(lines):
+        m = re.match(r"^\s{0,3}(`{3,}|~{3,})", ln)
+        if m and (not inside or m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence)):
+            inside, fence = not inside, m.group(1)
+            out.add(k)
+        elif inside:
+            out.add(k)
+    return out
+
+
 def pipe_tables(lines: list[str]) -> list[Item]:
     """GitHub pipe tables: a header row, a delimiter row (`| --- | :-: |`), then rows. A row whose
     physical line does not end with `|` continues on the next line(s) (cells with hard breaks)."""
     out = []
+    code = _in_fences(lines)
     k = 0
     while k < len(lines):
-        if "|" not in lines[k] or k + 1 >= len(lines):
+        if "|" not in lines[k] or k + 1 >= len(lines) or k in code:
             k += 1
             continue
         # the header may itself be continued over several lines
         head, j = lines[k], k + 1
         leading = lines[k].lstrip().startswith("|")
         while leading and not head.rstrip().endswith("|") and j < len(lines) and lines[j].strip() \
-                and not _DELIM.match(lines[j]):
+                and not _DELIM.match(lines[j]) and not lines[j].lstrip().startswith("|"):
             head += "\n" + lines[j]
             j += 1
         if j >= len(lines) or not _DELIM.match(lines[j]) or "|" not in lines[j]:
@@ -162,7 +222,8 @@ def pipe_tables(lines: list[str]) -> list[Item]:
                 and not lines[end - 1].rstrip().endswith("|")):
             start, row = end, lines[end]
             end += 1
-            while leading and not row.rstrip().endswith("|") and end < len(lines) and lines[end].strip():
+            while leading and not row.rstrip().endswith("|") and end < len(lines) and lines[end].strip() \
+                    and not lines[end].lstrip().startswith("|"):       # a cell continued on the next line
                 row += "\n" + lines[end]
                 end += 1
             rows.append((start + 1, _cells(row)))
@@ -186,12 +247,14 @@ def parse(text: str, meta) -> list[Item]:
         pre.append(tab)
         for n in range(tab.line - 1, tab.attrs["end_line"]):
             masked[n] = ""
+    code = _in_fences(masked)
     for n, ln in enumerate(masked):
-        if _SHORTCODE.match(ln):
+        if _SHORTCODE.match(ln) and n not in code:
             pre.append(Item("dropped", "", n + 1, {"rule": "shortcode", "text": ln.strip()[:80]}))
             masked[n] = ""
     tokens = _md.parse("\n".join(masked))
     items: list[Item] = []
+    last_rule = 0
     list_stack: list[dict] = []
     list_counter = 0
     i = 0
@@ -235,19 +298,29 @@ def parse(text: str, meta) -> list[Item]:
                         items.append(Item("list_item", p[m.end():].strip(), line + k,
                                           {"list": list_counter, "ordered": False, "marker": m.group(0).strip()}))
                         items[-1].text = m.group(0).strip() + " " + items[-1].text
+                elif _bold_heading(flatten_breaks(md)):
+                    items.append(Item("heading", _bold_heading(flatten_breaks(md)), line, {"bold_heading": True}))
                 else:
                     items.append(Item("paragraph", flatten_breaks(md), line, {"lines": parts}))
             i += 3
             continue
         elif tok.type == "html_block":
             items.extend(parse_block(tok.content, line))
+        elif tok.type == "hr" and tok.level == 0:
+            last_rule = line
         elif tok.type in ("code_block", "fence"):
             raw = lines[tok.map[0]:tok.map[1]]
             if any("\t" in r for r in raw):
                 items.append(Item("rows", "", line, {"rows": [(tok.map[0] + 1 + k, r) for k, r in enumerate(raw)]}))
             else:
-                items.append(Item("paragraph", escape_md(flatten_breaks(tok.content)), line))
+                items.append(Item("paragraph", escape_md(flatten_breaks(tok.content)), line, {"hard_end": True}))
         i += 1
+    items = _footer_after_rule(items, last_rule)
+    # a paragraph that is one short bold phrase is a sub-heading one level below the deepest `#` heading
+    deepest = max((it.attrs.get("hashes", 0) for it in items if it.kind == "heading"), default=0)
+    for it in items:
+        if it.kind == "heading" and it.attrs.get("bold_heading"):
+            it.attrs["hashes"] = min(6, deepest + 1)
     # the pre-scanned items go where their lines are; the parser's items keep their own order
     merged = list(heapq.merge(items, sorted(pre, key=lambda it: it.line), key=lambda it: it.line))
     return _merge_rows(merged)

@@ -27,7 +27,7 @@ def _cell_html(c) -> str:
     return f"<{tag}{attrs}>{body}</{tag}>"
 
 
-def table_html(tv, rel: str = "") -> str:
+def table_html(tv, rel: str = "", doc: str = "") -> str:
     """A `TableView` as the page's HTML (caption, header rows, body, notes, downloads)."""
     ui = tv.ui
     head = "".join("<tr>" + "".join(_cell_html(c) for c in row) + "</tr>" for row in tv.head)
@@ -41,9 +41,12 @@ def table_html(tv, rel: str = "") -> str:
         out.append(f'<p class="table-footnote"><sup>{_esc(marker)}</sup> {_esc(label)}: {_esc(text)}</p>')
     links = [f'<a href="{rel}{tv.downloads["csv"]}" download>{ui["csv"]}</a>']
     out.append(f'<p class="table-download">{" · ".join(links)}</p>')
+    if tv.findings and doc:    # readers get a note; the findings are on the editorial notes page
+        from ..editorial import table_note
+        out.append(table_note(len(tv.findings), tv.lang, f"{rel}{'en/' if tv.lang == 'en' else ''}{doc}/editorial/#tables"))
     out.append("</div>")
     text = "\n".join(out) + "\n"
-    if tv.findings:
+    if tv.findings and not doc:
         text += f'\n!!! warning "{ui["check"]}"\n\n'
         text += "".join(f"    - {_md(f)}\n" for f in tv.findings)
     return text + "\n"
@@ -53,7 +56,7 @@ def table_markdown(table: Table, lang: str, tr=None, rel: str = "") -> str:
     """The table as the page shows it (see `table_html`)."""
     from ..view import table_view          # the view model builds on this package
 
-    return table_html(table_view(table, lang, tr), rel)
+    return table_html(table_view(table, lang, tr), rel, table.schema.doc)
 
 
 def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", docs=None) -> str:
@@ -82,7 +85,7 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
             title = doc_id
         out.append(f"## {_md(title)} {{#data-{doc_id}}}\n")
         if d is not None and d.meta.rights:
-            rights = d.meta.rights if lang == "en" else ui["rights_note"]
+            rights = d.meta.rights if lang == "en" else (d.meta.rights_zh or ui["rights_note"])
             out.append(f'<p class="data-rights">{_esc(ui["rights"])}: {_esc(rights)}</p>\n')
         for t in sorted(by_doc[doc_id], key=lambda t: int(t.schema.number) if t.schema.number.isdigit() else 0):
             s = t.schema

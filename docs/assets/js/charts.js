@@ -96,8 +96,11 @@
       text: { color: text }
     };
   }
-  function themed(spec) {
+  var LATIN = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "DejaVu Sans", ';
+  function themed(spec, lang) {
     var theme = scheme();
+    /* English charts: Latin letters first (CJK fonts draw quotes and apostrophes full-width) */
+    if (lang === "en") theme.font = LATIN + (spec.config && spec.config.font ? '"' + spec.config.font + '", ' : "") + "sans-serif";
     spec.config = spec.config || {};
     Object.keys(theme).forEach(function (k) {
       if (theme[k] && typeof theme[k] === "object") spec.config[k] = Object.assign({}, spec.config[k] || {}, theme[k]);
@@ -108,6 +111,8 @@
 
   function embed(el) {
     if (el.dataset.embedded || typeof vegaEmbed !== "function") return;
+    var holder = el.closest("[lang]");
+    var lang = /\.en\.vl\.json$/.test(el.dataset.spec) ? "en" : (holder ? holder.getAttribute("lang") : "zh");
     el.dataset.embedded = "1";
     if (el.bireportFallback === undefined) el.bireportFallback = el.innerHTML;
     var fallback = el.bireportFallback;
@@ -117,9 +122,15 @@
     }).then(function (original) {
       var options = {
         renderer: "svg",
+        ast: true,                             /* expressions interpreted, not compiled with Function(): no 'unsafe-eval' in the CSP */
         actions: { export: true, source: false, compiled: false, editor: false },
         downloadFileName: el.dataset.spec.split("/").pop().replace(/\.vl\.json$/, "")
       };
+      /* the site's Content-Security-Policy allows no eval: Vega interprets its expressions */
+      if (window.vegaInterpreter) {
+        options.ast = true;
+        options.expr = window.vegaInterpreter.expressionInterpreter;
+      }
       /* the width of the text column (Material sizes a figure to fit its content, so measure the
          figure's parent), less vega-embed's action button column */
       var figure = el.closest("figure");
@@ -127,7 +138,7 @@
       var room = Math.min(box ? box.clientWidth : 0, window.innerWidth - 16) - 56;
       function draw(avail, labelLimit) {
         var host = document.createElement("div");
-        var spec = themed(JSON.parse(JSON.stringify(original)));
+        var spec = themed(JSON.parse(JSON.stringify(original)), lang);
         if (avail > 0) fit(spec, avail, labelLimit);
         return vegaEmbed(host, spec, options).then(function (result) {
           var svg = host.querySelector("svg");

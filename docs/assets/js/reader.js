@@ -72,15 +72,17 @@
     return (h ? h.getBoundingClientRect().bottom : 0) + 8;
   }
 
+  /* The reader's place: the first anchor in the upper third of the screen (the heading or table
+     being read), else the last one above the top of the screen (the section being read). */
   function place() {
     if (window.scrollY < 40) return "";
-    var limit = headerOffset(), best = "";
+    var limit = headerOffset(), upper = limit + (window.innerHeight - limit) / 3, best = "";
     var els = document.querySelectorAll(ANCHORS);
     for (var i = 0; i < els.length; i++) {
       var r = els[i].getBoundingClientRect();
       if (!r.height && !r.width) continue;
       if (r.top <= limit + 4) best = els[i].id;
-      else break;
+      else { if (r.top <= upper) best = els[i].id; break; }
     }
     return best.replace(/-en$/, "");
   }
