@@ -55,11 +55,6 @@ def declared_charset(data: bytes) -> str:
     return m.group(1).decode("ascii", "replace").lower() if m else ""
 
 
-def _cjk_share(text: str) -> float:
-    letters = [c for c in text if not c.isspace()]
-    return sum(bool(CJK_RE.match(c)) for c in letters) / max(1, len(letters))
-
-
 def detect_encoding(data: bytes) -> tuple[str, str]:
     """(encoding, note). UTF-8 (with or without BOM) when the bytes decode cleanly as UTF-8 —
     whatever a page's <meta charset> says —, else GB18030 or Big5 as charset-normalizer judges the

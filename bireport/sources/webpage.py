@@ -115,10 +115,6 @@ def _text(el) -> str:
     return _WS.sub("", el.get_text()) if isinstance(el, Tag) else _WS.sub("", str(el))
 
 
-def _link_text(el: Tag) -> str:
-    return "".join(_text(a) for a in el.find_all("a"))
-
-
 def _signature(el: Tag) -> tuple:
     return (el.name, tuple(sorted(c for c in (el.get("class") or []) if not re.search(r"\d", c))))
 
@@ -149,11 +145,6 @@ def drop_teasers(root: Tag, dropped: list, lines: dict) -> None:
                         dropped.append((lines.get(int(m.get("data-bk", -1)), 1), "related-list",
                                         m.get_text(" ", strip=True)))
                         m.decompose()
-
-
-def _link_only(el: Tag) -> bool:
-    t = _text(el)
-    return bool(t) and len(_link_text(el)) >= 0.8 * len(t)
 
 
 # ------------------------------------------------------------------ inline text
@@ -225,7 +216,7 @@ def _clean(md: str) -> str:
 # ------------------------------------------------------------------ walking the article
 
 class Walker:
-    def __init__(self, lines: dict[int, int], base: int = 0):
+    def __init__(self, lines: dict[int, int]):
         self.lines = lines
         self.items: list[Item] = []
         self.report: list[str] = []
