@@ -120,9 +120,16 @@ def _mark(text: str, lang: str) -> str:
     return "".join(out)
 
 
+_MARKUP = re.compile(r"[<>]|(?:java|vb)\s*script\s*:|\bdata\s*:|\bon\w+\s*=", re.I)
+
+
 def _dropped(d: dict, lang: str) -> str:
-    return f"{word('line', lang).format(n=d.get('line'))}: {_mark(d.get('reason', ''), lang)} — " \
-           f"<q lang=\"zh\">{_esc(d.get('text', ''))}</q>"
+    text = str(d.get("text", ""))
+    text = text if len(text) <= 80 else text[:79] + "…"      # the report keeps it whole (nothing-lost check)
+    head = f"{word('line', lang).format(n=d.get('line'))}: {_mark(d.get('reason', ''), lang)}"
+    if d.get("rule") in ("spam", "sanitised") or _MARKUP.search(text):
+        return head    # spam and removed markup are never published, not even quoted (`build.py check` shows them)
+    return f"{head} — <q lang=\"zh\">{_esc(text)}</q>"
 
 
 def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:

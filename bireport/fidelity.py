@@ -116,7 +116,7 @@ class _HTMLText(HTMLParser):
         self._flush()
 
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()]|\([^)]*\))*\)")      # alt text is not body text
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")    # the adapters keep an image's alt text
 _MD_LINK = re.compile(r"\[([^\]]*)\](?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])")
 _MD_LIST = re.compile(r"^\s{0,3}(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s+")     # list markers are markup (renumbered)
 _MD_REF = re.compile(r"\[\^[^\]]*\]|\[@[^\]]*\]")
@@ -144,7 +144,7 @@ def source_lines(meta) -> list[tuple[int, str]]:
     out = []
     for n, line in enumerate(text.split("\n"), 1):
         if meta.format in ("markdown", "html"):
-            line = _MD_REF.sub("", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", _MD_LIST.sub("", line))))
+            line = _MD_REF.sub("", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(r" \1 ", _MD_LIST.sub("", line))))
             line = html.unescape(line).replace("\\", "")
         out.append((n, _URL.sub(" ", line)))
     return out
@@ -247,9 +247,10 @@ _LABEL = re.compile(f"^[{CJK}]{{1,4}}\\d*[:：]\\s*")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
-def metadata_text(doc) -> str:
+def metadata_text(doc, cc=None) -> str:
     """What the source gave to the document's metadata (title, publisher, date, front matter):
-    text moved there is accounted for, wherever the page shows it."""
+    text moved there is accounted for, wherever the page shows it (in the source's script and
+    converted like the body)."""
     meta = doc.meta
     parts = [str(v) for v in (meta.title or {}).values() if v] + [str(v) for v in (meta.publisher or {}).values() if v]
     date = str(meta.date or "")
@@ -268,6 +269,8 @@ def metadata_text(doc) -> str:
             stack.extend(v)
         elif v is not None:
             parts.append(str(v))
+    if cc:
+        parts += [cc.convert(p) for p in parts]
     return "\n".join(key(p) for p in parts)
 
 
@@ -282,7 +285,7 @@ def missing_sentences(doc, pages_key: str) -> tuple[list[Missing], int]:
         if _CJK_RE.search(line):
             per_line[n] = per_line.get(n, 0) + 1
     captions = {b.attrs.get("caption_line", b.line) for b in doc.blocks() if b.kind in ("table", "figure")}
-    haystack = pages_key + "\n" + metadata_text(doc)
+    haystack = pages_key + "\n" + metadata_text(doc, cc)
     out, checked = [], 0
     for n, line in units:
         # a line named by the report accounts for its text, unless the line holds several blocks

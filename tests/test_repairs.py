@@ -196,3 +196,33 @@ def test_running_header_with_its_page_number_and_page_x_of_y(tmp_path):
     assert rules["page-number"]["text"].startswith("第 1 页")
     assert not [it for it in items if "某某报告" in it.text or "页" in it.text]
     assert len([it for it in items if it.kind == "paragraph"]) == 1 + 8 * 4
+
+
+def test_tab_rows_without_a_caption_are_a_table_not_an_error(tmp_path):
+    source = "前文。\n\n項目\t說明\n甲\t一般\n乙\t特殊\n\n後文。\n"
+    items, ctx = run_fixture({"format": "markdown", "script": "Hant", "input": source}, tmp_path)
+    assert simplify(items) == [["paragraph", "前文。"], ["list_item", "项目｜说明"], ["list_item", "甲｜一般"],
+                               ["list_item", "乙｜特殊"], ["paragraph", "后文。"]]
+    assert any("without a 表N caption" in w for w in ctx.report.warnings)
+
+
+def test_long_title_and_document_number_are_front_matter(tmp_path):
+    title = "国务院办公厅关于进一步优化营商环境降低市场主体制度性交易成本促进经济高质量发展的若干意见和具体措施"
+    source = f"{title}\n\n国办发〔2022〕30号\n\n各省、自治区、直辖市人民政府：\n\n　　一、总体要求\n\n　　坚持稳中求进。\n"
+    items, ctx = run_fixture({"format": "plaintext", "input": source}, tmp_path)
+    assert ctx.front["title"] == title and ctx.front["lines"] == ["国办发〔2022〕30号"]
+    assert simplify(items) == [["paragraph", "各省、自治区、直辖市人民政府："], ["heading", 1, "一", "总体要求"],
+                               ["paragraph", "坚持稳中求进。"]]
+
+
+def test_markdown_footnotes_become_footnotes(tmp_path):
+    notes = "".join(f"[^n{k}]: 第{k}条注释。\n" for k in range(1, 13))
+    refs = "".join(f"句{k}[^n{k}]。" for k in range(1, 13))
+    source = f"{refs}\n\n{notes}\n    第十二条注释的第二段。\n\n结尾。\n"
+    items, ctx = run_fixture({"format": "markdown", "input": source}, tmp_path)
+    assert simplify(items) == [["paragraph", "".join(f"句{k}[^fn{k}]。" for k in range(1, 13))],
+                               ["paragraph", "结尾。"]]
+    assert [(f["key"], f["label"], f["text"]) for f in ctx.footnotes][:2] == [("fn1", "①", "第1条注释。"),
+                                                                             ("fn2", "②", "第2条注释。")]
+    assert ctx.footnotes[10]["label"] == "[11]"
+    assert ctx.footnotes[-1]["text"] == "第12条注释。第十二条注释的第二段。" and len(ctx.footnotes) == 12

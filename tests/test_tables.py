@@ -284,7 +284,7 @@ def test_table_markdown_footnote_and_blocks(extracted):
 
 
 def test_data_page(extracted):
-    docs = [SimpleNamespace(id=d, meta=SimpleNamespace(title={"zh": f"标题{d}", "en": f"Title {d}"}, rights="r"))
+    docs = [SimpleNamespace(id=d, meta=SimpleNamespace(title={"zh": f"标题{d}", "en": f"Title {d}"}, rights="r", rights_zh=""))
             for d in ("zhao-liu-decoupling-2025", "scio-whitepaper-2025")]
     md = T.data_page_markdown(list(extracted.values()), "zh", None, "../", docs)
     assert md.startswith("# 数据") and md.count(".zh.csv\" download>CSV（中文）") == 10

@@ -44,8 +44,10 @@ def metadata(ctx, items):
             reason = it.attrs.get("reason") or {
                 "no-hotlink": "images are never hot-linked", "shortcode": "site template code (embed), not text",
                 "html-comment": "HTML comment: not text"}.get(rule, "not publishable HTML")
-            ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", ""), "rule": rule,
-                                       "reason": reason})
+            entry = {"line": it.line, "text": it.attrs.get("text", ""), "rule": rule, "reason": reason}
+            if it.attrs.get("lines"):
+                entry["lines"] = it.attrs["lines"]
+            ctx.report.dropped.append(entry)
         else:
             out.append(it)
     return out

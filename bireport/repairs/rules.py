@@ -43,6 +43,8 @@ def to_simplified(ctx, items):
         if it.text:
             it.attrs["original"] = it.text
             it.text = cc.convert(it.text)
+        if it.kind == "rows":
+            it.attrs["rows"] = [(ln, cc.convert(txt)) for ln, txt in it.attrs["rows"]]
         if it.kind == "pipe_table":
             it.attrs["original_rows"] = it.attrs["rows"]
             it.attrs["rows"] = [(ln, [cc.convert(c) for c in cells]) for ln, cells in it.attrs["rows"]]
@@ -296,10 +298,16 @@ def footnote_definitions(ctx, items):
     material): they leave the body and become real footnotes."""
     out = []
     for it in items:
+        more = it.attrs.get("footnote_more")
+        if more and ctx.footnotes and ctx.footnotes[-1]["key"] == f"fn{more}":   # a note's next paragraph
+            ctx.footnotes[-1]["text"] = join_cjk(ctx.footnotes[-1]["text"], it.text)
+            ctx.report.moved.append(f"line {it.line}: footnote fn{more} (continued) → footnotes")
+            continue
         m = re.match(r"^\[\^(fn\d+)\]\s*(.+)$", it.text) if it.kind == "paragraph" else None
         if m:
+            n = int(m.group(1)[2:])
             ctx.footnotes.append({"key": m.group(1), "text": m.group(2), "line": it.line,
-                                  "label": "①②③④⑤⑥⑦⑧⑨⑩"[int(m.group(1)[2:]) - 1]})
+                                  "label": "①②③④⑤⑥⑦⑧⑨⑩"[n - 1] if 1 <= n <= 10 else f"[{n}]"})
             ctx.report.moved.append(f"line {it.line}: footnote {m.group(1)} → footnotes")
             continue
         out.append(it)
@@ -317,6 +325,7 @@ def tables_and_figures(ctx, items):
     """Caption + tab-separated rows + notes become one `table` item; `图N` captions become
     `figure` items (their source line kept; the data is not in the source)."""
     out: list[Item] = []
+    captioned = any(it.kind == "paragraph" and _TABLE_CAP.match(plain(it.text)) for it in items)
     i = 0
     while i < len(items):
         it = items[i]
@@ -344,9 +353,17 @@ def tables_and_figures(ctx, items):
                     "note": "the source document includes this figure's caption but not its data"}))
                 i += 1
                 continue
-        if it.kind == "rows":
-            raise BuildError(Problem(str(ctx.meta.path), it.line, "tab-separated rows without a table caption",
+        if it.kind == "rows" and captioned:
+            raise BuildError(Problem(str(ctx.meta.path), it.line, "tab-separated rows without a table caption "
+                                     "(the document's other tables have 表N captions)",
                                      "tables need a caption line such as `表3 …` directly above the rows"))
+        if it.kind == "rows":       # a document without 表N captions: rows like a pipe table's
+            rows = [(ln, [c.strip() for c in txt.strip().split("\t")]) for ln, txt in it.attrs["rows"] if txt.strip()]
+            out.append(Item("pipe_table", "", it.line, {"rows": rows, "source": "tabs"}))
+            ctx.report.warnings.append(f"line {it.line}: tab-separated rows without a 表N caption: numbered "
+                                       "automatically (give them a caption line such as `表3 …` in a correction)")
+            i += 1
+            continue
         out.append(it)
         i += 1
     return out

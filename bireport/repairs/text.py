@@ -85,6 +85,7 @@ def reflow_ocr(ctx, items):
                 and not ASIDE.match(it.text):
             run = [it]
             while (i + len(run) < len(lines) and len(run) < 3 and not punct.search(lines[i + len(run)].text)
+                   and (not blank_paras or lines[i + len(run)].attrs.get("blank_before"))
                    and lines[i + len(run)].attrs["indent"] < 2 and _width(lines[i + len(run)].text) < 0.7 * col):
                 run.append(lines[i + len(run)])
             nxt = lines[i + len(run)] if i + len(run) < len(lines) else None
@@ -283,7 +284,7 @@ def text_front_matter(ctx, items):
         if it.kind != "line":
             break
         text = plain(it.text).strip()
-        if (len(front) >= FRONT_MAX_LINES or _width(text) > 80 or re.search(r"[。！？；!?;]", text)
+        if (len(front) >= FRONT_MAX_LINES or _width(text) > (160 if not front else 80) or re.search(r"[。！？；!?;]", text)
                 or re.search(r"[：:，,]$", text) or NUMBER_RE.match(text) or aligned_cells(it.text)):
             break
         front.append(it)

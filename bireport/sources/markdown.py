@@ -13,12 +13,13 @@ import tomllib
 
 import yaml
 from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import BuildError, Problem
 from .base import Item, escape_md, join_cjk
 from .htmlblock import parse_block
 
-_md = MarkdownIt("commonmark", {"html": True})
+_md = MarkdownIt("commonmark", {"html": True}).use(footnote_plugin)   # [^1] … [^1]: notes
 _CITE = re.compile(r"^\[(\d+(?:\s*[,，\-–]\s*\d+)*)\]$")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
@@ -60,6 +61,8 @@ def inline_to_md(children) -> str:
             alt = "".join(c.content for c in tok.children or [] if c.type == "text") or tok.content
             if alt.strip():
                 (link_text if link_text is not None else out).append(escape_md(alt))
+        elif t == "footnote_ref":
+            out.append(f"[^fn{tok.meta['id'] + 1}]")
         elif t in ("softbreak", "hardbreak"):
             out.append("\n")
         elif t == "strong_open" or t == "strong_close":
@@ -95,14 +98,16 @@ def _footer_after_rule(items: list[Item], rule_line: int) -> list[Item]:
     article: dropped and reported."""
     if not rule_line:
         return items
-    tail = [it for it in items if it.line > rule_line]
+    tail = [it for it in items if it.line > rule_line and not it.text.startswith("[^fn")
+            and not it.attrs.get("footnote_more")]
     text = [it for it in tail if it.kind in ("paragraph", "heading", "list_item", "quote")]
     if not text or len(text) != len(tail) or len(text) > FOOTER_MAX_BLOCKS \
             or sum(len(it.text) for it in text) > FOOTER_MAX_CHARS + 400 \
             or sum(len(re.sub(r"\]\([^)]*\)", "]", it.text)) for it in text) > FOOTER_MAX_CHARS \
             or not any(re.search(r"\]\([^)]+\)", it.text) for it in text):
         return items
-    keep = [it for it in items if it.line <= rule_line]
+    gone = {id(it) for it in tail}
+    keep = [it for it in items if id(it) not in gone]
     return keep + [Item("dropped", "", it.line, {"rule": "site-footer", "text": it.text,
                                                 "reason": "after the closing rule: the site's footer"})
                    for it in tail]
@@ -154,6 +159,7 @@ def front_matter(lines: list[str], path) -> tuple[Item | None, int]:
 
 
 _DELIM = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_LINK_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*\S+")
 _SHORTCODE = re.compile(r"^\s*\{\{[<%].*[>%]\}\}\s*$")
 
 
@@ -249,12 +255,16 @@ def parse(text: str, meta) -> list[Item]:
             masked[n] = ""
     code = _in_fences(masked)
     for n, ln in enumerate(masked):
+        if _LINK_DEF.match(ln) and n not in code:      # markup (the parser still reads it), not text
+            pre.append(Item("dropped", "", n + 1, {"rule": "link-definition", "text": ln.strip(), "lines": [n + 1, n + 1],
+                                                   "reason": "a Markdown link reference definition (markup)"}))
         if _SHORTCODE.match(ln) and n not in code:
             pre.append(Item("dropped", "", n + 1, {"rule": "shortcode", "text": ln.strip()[:80]}))
             masked[n] = ""
     tokens = _md.parse("\n".join(masked))
     items: list[Item] = []
     last_rule = 0
+    note_id, note_first = 0, False
     list_stack: list[dict] = []
     list_counter = 0
     i = 0
@@ -275,6 +285,19 @@ def parse(text: str, meta) -> list[Item]:
             list_stack.pop()
         elif tok.type == "list_item_open" and list_stack:
             list_stack[-1]["number"] = tok.info or ""
+        elif tok.type == "footnote_open":
+            note_id = tok.meta.get("id", 0) + 1
+            note_first = True
+        elif tok.type == "footnote_close":
+            note_id = 0
+        elif tok.type == "paragraph_open" and note_id:
+            # a footnote's text: `[^fnN] …` paragraphs, which the footnote rule moves out of the body
+            md = flatten_breaks(inline_to_md(tokens[i + 1].children))
+            items.append(Item("paragraph", (f"[^fn{note_id}]" if note_first else "") + md, line,
+                              {} if note_first else {"footnote_more": note_id}))
+            note_first = False
+            i += 3
+            continue
         elif tok.type == "paragraph_open":
             inline = tokens[i + 1]
             raw = lines[tok.map[0]:tok.map[1]]
@@ -285,7 +308,7 @@ def parse(text: str, meta) -> list[Item]:
             elif re.fullmatch(r"\s*<([A-Za-z][A-Za-z0-9]*)\b[^>]*>[^<]*</\1>\s*", "\n".join(raw)):
                 # an inline element standing alone (`<time …>…</time>`): parsed as HTML, not as text
                 items.extend(parse_block("\n".join(raw), line))
-            elif sum("\t" in r for r in raw) >= 1 and len(raw) >= 2:
+            elif sum("\t" in r.strip() for r in raw) >= 1 and len(raw) >= 2:
                 items.append(Item("rows", "", line,
                                   {"rows": [(tok.map[0] + 1 + k, r) for k, r in enumerate(raw)]}))
             else:
@@ -310,7 +333,7 @@ def parse(text: str, meta) -> list[Item]:
             last_rule = line
         elif tok.type in ("code_block", "fence"):
             raw = lines[tok.map[0]:tok.map[1]]
-            if any("\t" in r for r in raw):
+            if any("\t" in r.strip() for r in raw):
                 items.append(Item("rows", "", line, {"rows": [(tok.map[0] + 1 + k, r) for k, r in enumerate(raw)]}))
             else:
                 items.append(Item("paragraph", escape_md(flatten_breaks(tok.content)), line, {"hard_end": True}))
