@@ -209,3 +209,14 @@ def test_traditional_page_title_matches_the_simplified_manifest_title():
     body = [it for it in items if it.kind != "dropped"]
     assert [it.kind for it in body] == ["paragraph", "paragraph"]          # the title went to metadata
     assert any(it.attrs.get("rule") == "title" and it.attrs["text"] == "港府公佈預算案" for it in items)
+
+
+def test_relative_links_point_at_the_original_site():
+    page = ("<div><p>文中提到的<a href=\"/tag/trade\">关键词</a>和<a href=\"#note1\">注释</a>，"
+            "以及<a href=\"javascript:void(0)\">按钮</a>。</p></div>")
+    meta = SimpleNamespace(title={"zh": "x"}, path="f.html", url="https://news.example.cn/a/2024/01.html")
+    text = next(it.text for it in parse(page, meta) if it.kind == "paragraph")
+    assert text == "文中提到的[关键词](https://news.example.cn/tag/trade)和注释，以及按钮。"
+    meta.url = None
+    text = next(it.text for it in parse(page, meta) if it.kind == "paragraph")
+    assert text == "文中提到的关键词和注释，以及按钮。"

@@ -421,6 +421,7 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
     blocks = page_blocks(soup, lines)
     article = extract_article(soup) if full else soup
     drop_teasers(article, dropped, lines)
+    _absolute_links(article, getattr(meta, "url", None) or "")
     w = Walker(lines)
     w.block_children(article)
     items = _links_and_metadata(attach_captions(w.items), meta, dropped)
@@ -450,6 +451,19 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
     for r in sorted(set(w.report)):
         out.append(Item("dropped", "", 1, {"rule": "sanitised", "text": r}))
     return out
+
+
+def _absolute_links(root: Tag, base: str) -> None:
+    """Links relative to the page (/tag/…, ../news/…) point at the original site when the manifest
+    gives the page's URL; without it they stay text."""
+    if not base.lower().startswith(("http://", "https://")):
+        return
+    from urllib.parse import urljoin
+
+    for a in root.find_all("a", href=True):
+        href = a["href"].strip()
+        if href and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#", href):
+            a["href"] = urljoin(base, href)
 
 
 def _title(meta) -> str:
