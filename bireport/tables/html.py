@@ -86,7 +86,7 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
         out.append(f"## {_md(title)} {{#data-{doc_id}}}\n")
         if d is not None and d.meta.rights:
             rights = d.meta.rights if lang == "en" else (d.meta.rights_zh or ui["rights_note"])
-            out.append(f'<p class="data-rights">{_esc(ui["rights"])}: {_esc(rights)}</p>\n')
+            out.append(f'<p class="data-rights">{_esc(ui["rights"])}: {_md(rights.replace(chr(10), " "))}</p>\n')
         for t in sorted(by_doc[doc_id], key=lambda t: int(t.schema.number) if t.schema.number.isdigit() else 0):
             s = t.schema
             found = shown_findings(t)
