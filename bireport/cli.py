@@ -129,7 +129,8 @@ def print_repair_report(d) -> None:
     for rule, items in by_rule.items():
         shown = items if len(items) <= 12 else items[:6]
         for item in shown:
-            text = item["text"] if len(item["text"]) <= 80 else item["text"][:79] + "…"
+            text = item.get("summary") or item["text"]
+            text = text if len(text) <= 100 else text[:99] + "…"
             console.print(f"  {'dropped':10} line {item['line']}: {item['rule']}: {text!r} ({item['reason']})",
                           highlight=False, markup=False)
         if len(items) > len(shown):

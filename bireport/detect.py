@@ -55,11 +55,6 @@ def declared_charset(data: bytes) -> str:
     return m.group(1).decode("ascii", "replace").lower() if m else ""
 
 
-def _cjk_share(text: str) -> float:
-    letters = [c for c in text if not c.isspace()]
-    return sum(bool(CJK_RE.match(c)) for c in letters) / max(1, len(letters))
-
-
 def detect_encoding(data: bytes) -> tuple[str, str]:
     """(encoding, note). UTF-8 (with or without BOM) when the bytes decode cleanly as UTF-8 —
     whatever a page's <meta charset> says —, else GB18030 or Big5 as charset-normalizer judges the
@@ -112,8 +107,11 @@ _MD_SIGNS = [re.compile(p, re.M) for p in (
 
 
 def is_html_document(text: str) -> bool:
-    """A complete HTML page or an HTML fragment: the text starts with markup (not Markdown)."""
-    return bool(_HTML_PAGE.match(text) or _HTML_START.match(text))
+    """A complete HTML page, or an HTML fragment: the text starts with markup and has no Markdown
+    headings or pipe tables between its tags (Markdown that opens with a raw HTML block is Markdown)."""
+    if _HTML_PAGE.match(text):
+        return True
+    return bool(_HTML_START.match(text)) and not (_MD_SIGNS[0].search(text) or _MD_SIGNS[2].search(text))
 
 
 def is_full_page(text: str) -> bool:

@@ -38,7 +38,9 @@ WORDS = {
     "corrected": ("编者更正", "Editor's corrections"),
     "joined": ("跨页或断行处接合的段落", "Paragraphs rejoined across page breaks or line wraps"),
     "moved": ("移位的内容（页脚材料、表格、元数据）", "Items moved (page-footer material, tables, metadata)"),
-    "dropped": ("删除的内容（广告、样板文字、不安全的 HTML）", "Text removed (advertising, boilerplate, unsafe HTML)"),
+    "dropped": ("删除的内容（广告、样板文字、不安全的 HTML；广告与标记不予引用，见 build.py check）",
+                "Text removed (advertising, boilerplate, unsafe HTML; advertising and markup are not quoted: "
+                "build.py check lists them)"),
     "normalised": ("规范化处理", "Normalisation"),
     "warnings": ("提示", "Notices"),
     "tables": ("表格数据核对", "Table data checks"),

@@ -222,3 +222,59 @@ def test_gbk_page_whose_meta_charset_says_utf8(project, capsys):
     e = entries(project)["port-gbk"]
     assert (e["encoding"], e["title"]["zh"], e["date"]) == ("gb18030", "港口吞吐量创新高", "2025-10-20")
     assert (project / "data" / "sources" / "port-gbk.html").read_bytes() == page.encode("gbk")
+
+
+# every corpus file: (format, script) as SOURCES.md lists them, written by hand
+CORPUS_KINDS = {
+    "guancha-us-china-trade-protracted-war.html": ("html", "Hans"),
+    "ifeng-changchun-new-economy.html": ("html", "Hans"),
+    "shanxi-gov-brand-silk-road-south-america.html": ("html", "Hans"),
+    "govcn-npcsc-special-treasury-bonds-2007.html": ("html", "Hans"),
+    "qq-data-industry-crackdown.html": ("html", "Hans"),
+    "youth-two-sessions-overseas-students.fragment.html": ("html", "Hans"),
+    "gmw-astronauts-alcohol.fragment.html": ("html", "Hans"),
+    "hkcnews-27290-budget-police.md": ("markdown", "Hant-HK"),
+    "hkcnews-15069-idle-government-land.md": ("markdown", "Hant-HK"),
+    "reuters-cn-pboc-liquidity-2018.md": ("markdown", "Hans"),
+    "prc-tariff-law-2024.md": ("markdown", "Hans"),
+    "cpc-19th-congress-report-2017.txt": ("plaintext", "Hans"),
+    "luoyang-2023-statistical-communique.txt": ("plaintext", "Hans"),
+    "legco-2013-01-16-policy-address.ocr.txt": ("ocr", "Hant-HK"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_KINDS))
+def test_format_and_script_from_content(name):
+    from bireport import detect
+
+    data = (corpus_dir() / name).read_bytes()
+    enc, _ = detect.detect_encoding(data)
+    text = data.decode(enc).removeprefix("\ufeff")
+    assert (detect.detect_format(text)[0], detect.detect_script(text)[0]) == CORPUS_KINDS[name]
+
+
+def test_text_metadata_from_title_and_date_lines():
+    from bireport import detect
+
+    cpc = (corpus_dir() / "cpc-19th-congress-report-2017.txt").read_text(encoding="utf-8-sig")
+    found = detect.metadata(cpc, "plaintext")
+    assert found["title"][0] == ("决胜全面建成小康社会 夺取新时代中国特色社会主义伟大胜利"
+                                 "——在中国共产党第十九次全国代表大会上的报告")
+    assert found["date"][0] == "2017-10-18"
+    luoyang = (corpus_dir() / "luoyang-2023-statistical-communique.txt").read_text(encoding="utf-8")
+    found = detect.metadata(luoyang, "plaintext")
+    assert found["title"][0] == "2023年洛阳市国民经济和社会发展统计公报" and found["date"][0] == "2024-04-30"
+    assert found["publisher"][0] == "洛阳市统计局、国家统计局洛阳调查队"
+    hk = (corpus_dir() / "hkcnews-27290-budget-police.md").read_text(encoding="utf-8")
+    found = detect.metadata(hk, "markdown")
+    assert found["title"][0] == "【財政預算案】警務處服務指標大倒退預算反增25%　港台僅隨通脹加2.5%"
+    assert found["date"][0] == "2020-02-26" and found["url"][0].startswith("https://www.hkcnews.com/article/27290/")
+    assert detect.find_date("二〇一七年十月十八日") == "2017-10-18"
+    assert detect.find_date("2013年 1月 16日星期三") == "2013-01-16"
+
+
+def test_markdown_that_opens_with_html_is_markdown():
+    from bireport import detect
+
+    assert detect.detect_format("<figure><img src=x></figure>\n\n## 标题\n\n正文。\n")[0] == "markdown"
+    assert detect.detect_format("<div><p>正文。</p></div>\n")[0] == "html"

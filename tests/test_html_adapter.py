@@ -198,3 +198,25 @@ def test_nyt_markdown_wrapper_unchanged():
     items = parse(text, SimpleNamespace(title={"zh": ""}, path="nyt.html.md"))
     assert items[0].kind in ("dropped", "heading")
     assert any(it.kind == "byline" for it in items) and any(it.kind == "dateline" for it in items)
+
+
+def test_traditional_page_title_matches_the_simplified_manifest_title():
+    page = ("<html><head><title>港府公佈預算案_某網</title></head><body><div class=\"nav\"><a href=\"/\">首頁</a></div>"
+            "<div class=\"article\"><h1>港府公佈預算案</h1>"
+            "<p>財政司司長今日發表預算案，宣佈多項紓困措施，涉及金額約三百億元。</p>"
+            "<p>市民普遍歡迎有關措施，但有議員認為力度不足，要求政府進一步增加開支。</p></div></body></html>")
+    items = parse(page, SimpleNamespace(title={"zh": "港府公布预算案"}, script="Hant-HK", path="t.html"))
+    body = [it for it in items if it.kind != "dropped"]
+    assert [it.kind for it in body] == ["paragraph", "paragraph"]          # the title went to metadata
+    assert any(it.attrs.get("rule") == "title" and it.attrs["text"] == "港府公佈預算案" for it in items)
+
+
+def test_relative_links_point_at_the_original_site():
+    page = ("<div><p>文中提到的<a href=\"/tag/trade\">关键词</a>和<a href=\"#note1\">注释</a>，"
+            "以及<a href=\"javascript:void(0)\">按钮</a>。</p></div>")
+    meta = SimpleNamespace(title={"zh": "x"}, path="f.html", url="https://news.example.cn/a/2024/01.html")
+    text = next(it.text for it in parse(page, meta) if it.kind == "paragraph")
+    assert text == "文中提到的[关键词](https://news.example.cn/tag/trade)和注释，以及按钮。"
+    meta.url = None
+    text = next(it.text for it in parse(page, meta) if it.kind == "paragraph")
+    assert text == "文中提到的关键词和注释，以及按钮。"

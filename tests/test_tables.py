@@ -268,14 +268,14 @@ def test_table_markdown_grouped_header_and_warning(extracted):
     md = T.table_markdown(t, "zh", None, "../../")
     assert '<th scope="colgroup" colspan="2">生物技术</th>' in md
     assert "<caption>表6 " in md and 'class="num">28.99<' in md
-    # readers get a note linking the editorial notes page, which lists the finding itself
-    assert "!!! warning" not in md and 'href="../../zhao-liu-decoupling-2025/editorial/#tables"' in md
+    # readers get a note linking to the editorial notes page, which lists the finding (2.88%)
+    assert 'class="reader-note table-check"' in md and 'href="../../zhao-liu-decoupling-2025/editorial/#tables"' in md
+    assert "!!! warning" not in md and "相邻值中位数" not in md
     from bireport.view import table_view
     assert any("2.88%" in f for f in table_view(t, "zh").findings)
     assert 'href="../../downloads/zhao-liu-decoupling-2025-t6.zh.csv"' in md
     en = T.table_markdown(t, "en", lambda c, z: "Biotech" if c.endswith("/label/group-1") else None, "")
-    assert "Biotech</th>" in en and 'href="en/zhao-liu-decoupling-2025/editorial/#tables"' in en
-    assert "(USD billion)" in en
+    assert "Biotech</th>" in en and 'en/zhao-liu-decoupling-2025/editorial/#tables' in en and "(USD billion)" in en
     assert 'class="num">0.139<' in en  # 1.39 亿美元 = 0.139 USD billion
 
 

@@ -133,7 +133,8 @@ def report_sanitised(ctx, items):
         elif it.kind == "dropped":      # the whole text: the nothing-lost check subtracts it
             ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", ""),
                                        "rule": it.attrs.get("rule", "sanitised"),
-                                       "reason": it.attrs.get("reason", "not publishable HTML")})
+                                       "reason": it.attrs.get("reason", "not publishable HTML"),
+                                       **{k: it.attrs[k] for k in ("lines", "summary") if k in it.attrs}})
         else:
             if it.kind == "figure" and it.attrs.get("image_withheld"):
                 ctx.report.dropped.append({"line": it.line, "text": "<img> (third-party hosted image)",

@@ -68,6 +68,7 @@ def reflow_ocr(ctx, items):
 
     i = 0
     at_start = True
+    intro = False      # inside what a line ending in a colon introduces
     while i < len(lines):
         it = lines[i]
         if at_start:
@@ -81,8 +82,15 @@ def reflow_ocr(ctx, items):
             para[-1].attrs["hard_end"] = True      # ended by a blank line: not a page break inside a sentence
             close()
         # (a line wholly in brackets is an aside — a stage direction, a note — not a headline)
+        # (nor is an unnumbered line right after a colon: it is what the colon introduces — a list,
+        # a table's header — not a heading over the text)
+        if i > 0 and lines[i - 1].text.rstrip().endswith(("：", ":")):
+            intro = True
+        elif punct.search(it.text) or NUMBER_RE.match(plain(it.text)) or _width(it.text) >= 0.7 * col:
+            intro = False
+        after_colon = intro and not NUMBER_RE.match(plain(it.text))
         if not para and it.attrs["indent"] < 2 and not punct.search(it.text) and _width(it.text) < 0.7 * col \
-                and not ASIDE.match(it.text):
+                and not ASIDE.match(it.text) and not after_colon:
             run = [it]
             while (i + len(run) < len(lines) and len(run) < 3 and not punct.search(lines[i + len(run)].text)
                    and (not blank_paras or lines[i + len(run)].attrs.get("blank_before"))

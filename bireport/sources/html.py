@@ -110,7 +110,7 @@ def _blocks(soup_node, base: int, items: list[Item], dropped: list) -> None:
         line = base + (el.sourceline or 1) - 1
         _unsafe_attrs(el, report)
         if name in DANGEROUS:
-            dropped.append((f"<{name}>", el.get_text(" ", strip=True)[:60]))
+            dropped.append(("sanitised", f"<{name}> removed: {el.get_text(' ', strip=True)[:60]}".rstrip(": ")))
             continue
         if name == "address":
             items.append(Item("byline", flatten_breaks(_inline(el, report)), line, {"role": "author"}))

@@ -115,10 +115,6 @@ def _text(el) -> str:
     return _WS.sub("", el.get_text()) if isinstance(el, Tag) else _WS.sub("", str(el))
 
 
-def _link_text(el: Tag) -> str:
-    return "".join(_text(a) for a in el.find_all("a"))
-
-
 def _signature(el: Tag) -> tuple:
     return (el.name, tuple(sorted(c for c in (el.get("class") or []) if not re.search(r"\d", c))))
 
@@ -149,11 +145,6 @@ def drop_teasers(root: Tag, dropped: list, lines: dict) -> None:
                         dropped.append((lines.get(int(m.get("data-bk", -1)), 1), "related-list",
                                         m.get_text(" ", strip=True)))
                         m.decompose()
-
-
-def _link_only(el: Tag) -> bool:
-    t = _text(el)
-    return bool(t) and len(_link_text(el)) >= 0.8 * len(t)
 
 
 # ------------------------------------------------------------------ inline text
@@ -225,7 +216,7 @@ def _clean(md: str) -> str:
 # ------------------------------------------------------------------ walking the article
 
 class Walker:
-    def __init__(self, lines: dict[int, int], base: int = 0):
+    def __init__(self, lines: dict[int, int]):
         self.lines = lines
         self.items: list[Item] = []
         self.report: list[str] = []
@@ -430,19 +421,25 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
     blocks = page_blocks(soup, lines)
     article = extract_article(soup) if full else soup
     drop_teasers(article, dropped, lines)
+    _absolute_links(article, getattr(meta, "url", None) or "")
     w = Walker(lines)
     w.block_children(article)
     items = _links_and_metadata(attach_captions(w.items), meta, dropped)
     kept_all = "".join(norm(_unlink(it.text or it.attrs.get("text", ""))) +
                        "".join(norm(r) for _, r in it.attrs.get("rows", [])) for it in items) + \
         "".join(norm(t) for _, _, t in dropped if t)
-    title = norm(str((getattr(meta, "title", None) or {}).get("zh", ""))) if isinstance(getattr(meta, "title", None), dict) else ""
+    title = _title(meta)
+    simp = _simplifier(meta)
+    outside: list[tuple[int, str]] = []
     for line, block in blocks:
         n = norm(block)
         if n and n not in kept_all:
-            rule = "title" if title and n == title else "boilerplate"
-            dropped.append((line, rule, block))
+            if title and norm(simp(block)) == title:
+                dropped.append((line, "title", block))
+            else:
+                outside.append((line, block))
     out = [it for it in items]
+    out += _runs(outside, sorted({it.line for it in items if it.kind != "dropped"}))
     for line, rule, what in sorted(dropped, key=lambda x: x[0]):
         reason = {"boilerplate": "outside the article (navigation, ads, share bars, comments, related lists, "
                                  "footer) — readability-lxml",
@@ -453,6 +450,68 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
         out.append(Item("dropped", "", line, {"rule": rule, "text": what, "reason": reason}))
     for r in sorted(set(w.report)):
         out.append(Item("dropped", "", 1, {"rule": "sanitised", "text": r}))
+    return out
+
+
+def _absolute_links(root: Tag, base: str) -> None:
+    """Links relative to the page (/tag/…, ../news/…) point at the original site when the manifest
+    gives the page's URL; without it they stay text."""
+    if not base.lower().startswith(("http://", "https://")):
+        return
+    from urllib.parse import urljoin
+
+    for a in root.find_all("a", href=True):
+        href = a["href"].strip()
+        if href and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#", href):
+            a["href"] = urljoin(base, href)
+
+
+def _title(meta) -> str:
+    """The manifest's (simplified) title, normalised for comparing."""
+    t = getattr(meta, "title", None)
+    return norm(str(t.get("zh") or "")) if isinstance(t, dict) else ""
+
+
+def _simplifier(meta):
+    """Text → simplified script with the document's OpenCC setting (titles are compared simplified)."""
+    from ..detect import _cc
+    from ..manifest import SCRIPTS
+
+    config = SCRIPTS.get(getattr(meta, "script", "Hans") or "Hans")
+    return _cc(config).convert if config else (lambda s: s)
+
+
+BOILERPLATE = "outside the article (navigation, ads, share bars, comments, related lists, footer) — readability-lxml"
+
+
+def _runs(outside: list[tuple[int, str]], article_lines: list[int]) -> list[Item]:
+    """The page's text outside the article, one report entry per run of source lines between
+    article parts: its whole text (the nothing-lost check subtracts it), its line range, and a
+    short summary (counts and samples) for the report."""
+    import bisect
+
+    runs: list[list[tuple[int, str]]] = []
+    for line, block in sorted(outside, key=lambda x: x[0]):
+        if runs:
+            prev = runs[-1][-1][0]
+            k = bisect.bisect_left(article_lines, prev)
+            if k < len(article_lines) and article_lines[k] <= line:
+                runs.append([])
+        else:
+            runs.append([])
+        runs[-1].append((line, block))
+    out = []
+    for run in runs:
+        first, last = run[0][0], run[-1][0]
+        if len(run) == 1:
+            out.append(Item("dropped", "", first, {"rule": "boilerplate", "text": run[0][1], "reason": BOILERPLATE}))
+            continue
+        chars = sum(len(_WS.sub("", b)) for _, b in run)
+        samples = " · ".join(b[:20] for _, b in run[:5])
+        out.append(Item("dropped", "", first, {
+            "rule": "boilerplate", "lines": [first, last], "text": " · ".join(b for _, b in run),
+            "summary": f"lines {first}–{last}: {len(run)} text blocks, {chars} characters, e.g. {samples} …",
+            "reason": BOILERPLATE}))
     return out
 
 
@@ -474,17 +533,15 @@ def _links_and_metadata(items: list[Item], meta, dropped: list) -> list[Item]:
             continue
         out.append(items[i])
         i += 1
-    title = ""
-    t = getattr(meta, "title", None)
-    if isinstance(t, dict):
-        title = norm(t.get("zh", ""))
+    title = _title(meta)
+    simp = _simplifier(meta)
     text_idx = [k for k, it in enumerate(out) if it.kind in ("paragraph", "heading")]
     edge = set(text_idx[:3] + text_idx[-3:])
     final: list[Item] = []
     for k, it in enumerate(out):
         plain_text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", it.text)
         if k < 3 and title and len(title) >= 6 and it.kind in ("paragraph", "heading") \
-                and norm(plain_text).startswith(title) and norm(plain_text) != title:
+                and norm(simp(plain_text)).startswith(title) and norm(simp(plain_text)) != title:
             cut = _prefix_end(it.text, title)    # the title run into the first line (e.g. over <br>)
             final.append(Item("dropped", "", it.line, {"rule": "title", "text": it.text[:cut], "moved": "title",
                                                        "reason": "the page title: it is the document title in the manifest"}))
@@ -494,7 +551,7 @@ def _links_and_metadata(items: list[Item], meta, dropped: list) -> list[Item]:
             final.append(Item("dropped", "", it.line, {"rule": "byline", "text": plain_text, "moved": "byline",
                                                        "reason": "byline/source line: page metadata"}))
             continue
-        if title and norm(plain_text) == title and (it.kind == "heading" or (k < 3 and it.kind == "paragraph")):
+        if title and norm(simp(plain_text)) == title and (it.kind == "heading" or (k < 3 and it.kind == "paragraph")):
             final.append(Item("dropped", "", it.line, {"rule": "title", "text": plain_text, "moved": "title",
                                                        "reason": "the page title: it is the document title in the manifest"}))
             continue

@@ -86,8 +86,8 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
             title = doc_id
         out.append(f"## {_md(title)} {{#data-{doc_id}}}\n")
         if d is not None and d.meta.rights:
-            rights = d.meta.rights if lang == "en" else (d.meta.rights_zh or ui["rights_note"])
-            out.append(f'<p class="data-rights">{_esc(ui["rights"])}{colon}{_esc(rights)}</p>\n')
+            rights = d.meta.rights if lang == "en" else (getattr(d.meta, "rights_zh", "") or ui["rights_note"])
+            out.append(f'<p class="data-rights">{_esc(ui["rights"])}{colon}{_md(rights.replace(chr(10), " "))}</p>\n')
         for t in sorted(by_doc[doc_id], key=lambda t: int(t.schema.number) if t.schema.number.isdigit() else 0):
             s = t.schema
             found = shown_findings(t)

@@ -20,6 +20,13 @@
     "nav.view-switcher": ["aria-label", "Language and view"]
   };
 
+  var WORDS = {
+    "切换到深色模式": "Switch to dark mode", "切换到浅色模式": "Switch to light mode", "搜索": "Search",
+    "查找": "Search", "分享": "Share", "清空当前内容": "Clear", "选择当前语言": "Select language",
+    "页眉": "Header", "页脚": "Footer", "导航栏": "Navigation", "目录": "Table of contents",
+    "回到页面顶部": "Back to top", "上一页": "Previous", "下一页": "Next"
+  };
+
   function store(lang) { try { localStorage.setItem(KEY, lang); } catch (e) { /* private mode */ } }
   function stored() { try { return localStorage.getItem(KEY); } catch (e) { return null; } }
 
@@ -43,6 +50,13 @@
           else el.appendChild(document.createTextNode(value));
         } else el.setAttribute(what, value);
         el.setAttribute("lang", "en");
+      });
+    });
+    /* the theme's labels and tooltips (Material's Chinese words → its English ones) */
+    document.querySelectorAll(".md-header [title], .md-header [aria-label], .md-footer [aria-label], .md-search [title], .md-search [aria-label]").forEach(function (el) {
+      ["title", "aria-label"].forEach(function (attr) {
+        var v = el.getAttribute(attr);
+        if (v && WORDS[v]) el.setAttribute(attr, WORDS[v]);
       });
     });
     if (site) {
