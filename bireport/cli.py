@@ -12,7 +12,7 @@ from rich.table import Table
 from .atomic import write_atomic
 from .errors import BuildError, Problem
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)   # never wrap a file path or an error line
 
 
 def _parser() -> argparse.ArgumentParser:
