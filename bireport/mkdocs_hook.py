@@ -45,9 +45,12 @@ def on_pre_build(config, **kwargs):
 
 @event_priority(-100)   # after mkdocs-static-i18n and the search plugin have written the index
 def on_post_build(config, **kwargs):
-    from bireport.search import fix_query_segmenter, split_index
+    from bireport.glossary import load_glossary
+    from bireport.search import fix_query_segmenter, glossary_words, split_index
 
-    split_index(Path(config["site_dir"]))
+    root = Path(config["config_file_path"]).parent
+    terms = load_glossary(root / "data" / "glossary.yaml")
+    split_index(Path(config["site_dir"]), terms=glossary_words(terms))
     fix_query_segmenter(Path(config["site_dir"]))
 
 

@@ -99,7 +99,42 @@ def fix_query_segmenter(site_dir: Path) -> Path | None:
     return path
 
 
-def split_index(site_dir: Path, langs=("en",)) -> dict[str, int]:
+def glossary_words(terms) -> list[str]:
+    """The glossary's Chinese terms that can be search tokens (no spaces)."""
+    return sorted({t.zh for t in terms if " " not in t.zh})
+
+
+def _parts(term: str, inner: list[str]) -> list[str]:
+    """A compound term cut at the glossary terms it contains: 中美第一阶段经贸协议 → 中美 | 第一阶段经贸协议."""
+    for o in inner:
+        if o in term:
+            a, _, b = term.partition(o)
+            return [p for part in (a, o, b) if part for p in (_parts(part, inner) if part != o else [o])]
+    return [term]
+
+
+def segment_compounds(index_docs: list[dict], terms: list[str]) -> int:
+    """Segment every occurrence of a compound glossary term in the index into its parts, as the
+    query is segmented. In running text jieba may cut it otherwise by context (履行中美… →
+    中 | 美 | 第一阶段经贸协议), and the phrase search would then miss that page."""
+    candidates = sorted(set(terms), key=len, reverse=True)
+    n = 0
+    for w in compound_terms_of(candidates):
+        canonical = "\u200b".join(_parts(w, [o for o in candidates if o != w and o in w]))
+        pattern = re.compile("\u200b?".join(re.escape(c) for c in w))
+        for d in index_docs:
+            for field in ("title", "text"):
+                if w[0] in d.get(field, ""):
+                    d[field], k = pattern.subn(canonical, d[field])
+                    n += k
+    return n
+
+
+def compound_terms_of(candidates) -> list[str]:
+    return sorted(w for w in candidates if any(o != w and o in w for o in candidates))
+
+
+def split_index(site_dir: Path, langs=("en",), terms=()) -> dict[str, int]:
     """mkdocs-static-i18n stacks every language into one index; split it so each language's
     pages search only their own language (`<lang>/search/search_index.json`, locations relative
     to the language root — overrides/main.html points those pages' search base there)."""
@@ -108,6 +143,8 @@ def split_index(site_dir: Path, langs=("en",)) -> dict[str, int]:
         return {}
     data = json.loads(index.read_text(encoding="utf-8"))
     docs = data.get("docs", [])
+    if terms:
+        segment_compounds(docs, list(terms))
     counts = {}
     for lang in langs:
         prefix = f"{lang}/"
