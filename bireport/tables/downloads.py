@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 from ..ui import ui
@@ -123,8 +124,12 @@ def _fix_zip_times(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in src.infolist():
-            z.writestr(zipfile.ZipInfo(info.filename, ZIP_TIME), src.read(info.filename),
-                       compress_type=zipfile.ZIP_DEFLATED)
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":     # openpyxl sets `modified` to now when saving
+                stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % ZIP_TIME
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + stamp.encode() + rb"\g<2>", body)
+            z.writestr(zipfile.ZipInfo(info.filename, ZIP_TIME), body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
