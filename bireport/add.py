@@ -55,7 +55,7 @@ def read_raw(path: Path) -> bytes:
     return data
 
 
-def detect_all(path: Path, data: bytes, fmt=None, script=None) -> tuple[detect.Detected, str]:
+def detect_all(path: Path, data: bytes, fmt=None, script=None, *, regions) -> tuple[detect.Detected, str]:
     """Everything `add` can find out; returns (detected, decoded text)."""
     d = detect.Detected()
     enc, note = detect.detect_encoding(data)
@@ -71,7 +71,7 @@ def detect_all(path: Path, data: bytes, fmt=None, script=None) -> tuple[detect.D
     if script:
         d.script, d.notes["script"] = script, "given with --script"
     else:
-        d.script, d.notes["script"] = detect.detect_script(text)
+        d.script, d.notes["script"] = detect.detect_script(text, regions)
     for key, (value, how) in detect.metadata(text, d.format).items():
         setattr(d, key, value)
         d.notes[key] = how
@@ -117,7 +117,7 @@ def add(root: Path, path: Path, *, doc_id=None, fmt=None, script=None, paging=No
             raise _problem(path, f"this file is already in the manifest as {e.get('id')!r} "
                            f"(data/sources/{e.get('file')}, same sha256)",
                            "nothing to do; to replace a document, edit its manifest entry instead")
-    d, text = detect_all(path, data, fmt, script)
+    d, text = detect_all(path, data, fmt, script, regions=detect.load_regions(root / "data"))
     doc_id = doc_id or detect.slug(path.name) or f"doc-{digest[:8]}"
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", doc_id):
         raise _problem(path, f"id {doc_id!r} is not a slug (lower-case letters, digits and '-')",

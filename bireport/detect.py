@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
+from pathlib import Path
 
 import yaml
 
@@ -159,9 +160,17 @@ def detect_format(text: str) -> tuple[str, str]:
 
 # ------------------------------------------------------------------ script
 
-# regional vocabulary and particles (written Cantonese, Hong Kong / Taiwan institutions and currency)
-_HK_WORDS = re.compile(r"香港|港元|港幣|港府|特區|立法會|嘅|咗|冇|喺|哋|啲|噉|佢|嗰")
-_TW_WORDS = re.compile(r"臺灣|台灣|臺北|台北|新臺幣|新台幣|立法院|行政院|民國|臺")
+def load_regions(data_dir: Path) -> dict[str, list[str]]:
+    """Regional vocabulary per script (data/filters/regions.yaml): {"Hant-HK": [...], "Hant-TW": [...]}."""
+    path = Path(data_dir) / "filters" / "regions.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return {k: [str(w) for w in (data or {}).get(k) or []] for k in ("Hant-HK", "Hant-TW")}
+
+
+def _count_words(text: str, words: list[str]) -> int:
+    if not words:
+        return 0
+    return len(re.findall("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), text))
 
 
 @lru_cache(maxsize=None)
@@ -171,7 +180,7 @@ def _cc(config: str):
     return opencc.OpenCC(config)
 
 
-def detect_script(text: str) -> tuple[str, str]:
+def detect_script(text: str, regions: dict[str, list[str]]) -> tuple[str, str]:
     """(script, note): simplified or traditional from OpenCC round trips (characters that
     t2s changes vs characters that s2t changes); for traditional text, the region from regional
     vocabulary and from the regional variant characters OpenCC knows (HK 着/裏/綫 vs TW 著/裡/線)."""
@@ -190,7 +199,7 @@ def detect_script(text: str) -> tuple[str, str]:
             n = han.count(c)
             hk_var += n * (c == hk)
             tw_var += n * (c == tw)
-    hk_words, tw_words = len(_HK_WORDS.findall(text)), len(_TW_WORDS.findall(text))
+    hk_words, tw_words = _count_words(text, regions["Hant-HK"]), _count_words(text, regions["Hant-TW"])
     hk_score, tw_score = 3 * hk_words + hk_var, 3 * tw_words + tw_var
     why = (f"traditional: {trad} traditional-only characters; Hong Kong signs {hk_score} "
            f"({hk_words} regional words, {hk_var} HK variant characters), Taiwan signs {tw_score} "
@@ -208,7 +217,9 @@ _DATE_RX = [
     re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"),
     re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)"),
 ]
-_CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?")
+_CN_DIGIT = "〇零一二三四五六七八九"
+_CN_SMALL = "一二三四五六七八九十"
+_CN_DATE = re.compile(f"([{_CN_DIGIT}]{{4}})年([{_CN_SMALL}]{{1,3}})月(?:([{_CN_SMALL}]{{1,3}})日)?")
 
 
 def find_date(text: str) -> str:

@@ -250,7 +250,8 @@ def test_format_and_script_from_content(name):
     data = (corpus_dir() / name).read_bytes()
     enc, _ = detect.detect_encoding(data)
     text = data.decode(enc).removeprefix("\ufeff")
-    assert (detect.detect_format(text)[0], detect.detect_script(text)[0]) == CORPUS_KINDS[name]
+    regions = detect.load_regions(Path(__file__).resolve().parents[1] / "data")
+    assert (detect.detect_format(text)[0], detect.detect_script(text, regions)[0]) == CORPUS_KINDS[name]
 
 
 def test_text_metadata_from_title_and_date_lines():
