@@ -137,7 +137,8 @@ def _dropped(d: dict, lang: str) -> str:
 def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
     """The editorial notes page of one document in one language (Markdown)."""
     from . import tables as tables_mod
-    from .render import Text, _cn_number_en, alternates, strip_md, view_file, frel
+    from .numerals import number_en
+    from .render import Text, alternates, strip_md, view_file, frel
 
     cat = renderer.cat
     t = Text(lang, cat, None, {})
@@ -151,7 +152,7 @@ def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
            f"({doc.meta.format}, {doc.meta.script})", ""]
 
     def toc_title(i, e):
-        num = e["number"] if lang == "zh" else _cn_number_en(e["number"])
+        num = e["number"] if lang == "zh" else number_en(e["number"])
         return f"{num} {strip_md(t.get(f'{doc.id}/toc/{i}', e['title'])[0])}".strip()
 
     sentence = truncation(doc, lang, toc_title)

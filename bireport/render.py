@@ -23,7 +23,6 @@ from .numerals import number_en
 from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
 from .view import section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
 
-_cn_number_en = number_en   # the old name, still imported by pdf.py
 
 LANGS = ("zh", "en")
 

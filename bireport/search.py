@@ -60,7 +60,8 @@ def write_jieba_dict(root: Path, terms) -> Path:
     path = Path(root) / JIEBA_DICT
     path.parent.mkdir(parents=True, exist_ok=True)
     candidates = {t.zh for t in terms if " " not in t.zh}
-    words = sorted(w for w in candidates if not any(o != w and o in w for o in candidates))
+    compounds = set(compound_terms_of(candidates))
+    words = sorted(w for w in candidates if w not in compounds)
     text = "".join(f"{w} {max(2000, 500 * len(w))} n\n" for w in words)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         write_atomic(path, text)

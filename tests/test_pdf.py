@@ -182,7 +182,8 @@ def _toc_entries(path: Path, titles: list[str]) -> dict[str, int]:
 
 @pytest.mark.parametrize("view", ["zh", "en", "sbs"])
 def test_toc_page_numbers_point_at_headings(built, view):
-    from bireport.render import _cn_number_en, strip_md
+    from bireport.numerals import number_en as _cn_number_en
+    from bireport.render import strip_md
 
     cat = built["cat"]
     path = built["out"][view]
