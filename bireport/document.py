@@ -13,7 +13,7 @@ import yaml
 
 from .yamlpos import error_line
 from .errors import BuildError, Problem, unexpected
-from .model import Block, Document, Footnote, Reference, Section
+from .model import Block, Document, Footnote, Note, Reference, Section
 from .repairs import Context, load_corrections, load_patterns, repair
 from .sources import parse_source
 
@@ -113,7 +113,7 @@ def structure(items, ctx: Context) -> Document:
         for s in sections:
             if s.id != "intro":
                 s.level -= top - 1
-        ctx.report.normalised.append(f"no section at level 1: the shallowest level ({top}) is the top level")
+        ctx.report.normalised.append(Note("rep_no_top_level", top=top))
     fn_seen: dict[str, int] = {}
     for fn in ctx.footnotes:
         if fn["key"] in fn_seen:

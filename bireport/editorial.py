@@ -16,60 +16,13 @@ import html
 import re
 
 from . import safety
-from .model import Document
-
-WORDS = {
-    # key: (zh, en)
-    "title": ("编辑说明", "Editorial notes"),
-    "link": ("编辑说明：本文由原文整理而成的经过（段落接合、移位、删除、更正与数据核对）",
-             "Editorial notes: how this text was prepared from the source (paragraphs rejoined, items moved or "
-             "removed, corrections, data checks)"),
-    "link_short": ("编辑说明", "Editorial notes"),
-    "intro": ("本页供编辑和细心的读者核对：列出原文文件与本站所示文本之间的每一处改动，以及表格数据的核对结果。"
-              "原文文件从不修改；所有改动均由可复现的规则或记录在案的编者更正完成。",
-              "This page is for editors and careful readers. It lists every change between the source file and "
-              "the text shown on this site, and the results of the table data checks. The source file is never "
-              "edited: every change comes from a reproducible rule or a recorded editor's correction."),
-    "back": ("返回正文", "Back to the text"),
-    "source": ("原文文件", "Source file"),
-    "nothing": ("无。", "None."),
-    "truncated_h": ("原文不完整", "The source is incomplete"),
-    "missing_list": ("原文目录所列、正文缺失的章节：", "Chapters and sections listed in the source's contents but missing from its text:"),
-    "corrected": ("编者更正", "Editor's corrections"),
-    "joined": ("跨页或断行处接合的段落", "Paragraphs rejoined across page breaks or line wraps"),
-    "moved": ("移位的内容（页脚材料、表格、元数据）", "Items moved (page-footer material, tables, metadata)"),
-    "dropped": ("删除的内容（广告、样板文字、不安全的 HTML；广告与标记不予引用，见 build.py check）",
-                "Text removed (advertising, boilerplate, unsafe HTML; advertising and markup are not quoted: "
-                "build.py check lists them)"),
-    "normalised": ("规范化处理", "Normalisation"),
-    "warnings": ("提示", "Notices"),
-    "tables": ("表格数据核对", "Table data checks"),
-    "tables_ok": ("本文各表均通过校验。", "Every table of this document passed the checks."),
-    "line": ("原文第 {n} 行", "source line {n}"),
-    "truncated": ("本站所据原文是一份不完整的副本：正文止于“{last}”，原文目录所列此后的 {n} 个章节（自“{first}”至“{end}”）均未见于原文。",
-                  "The source available to this site is an incomplete copy: its text ends with “{last}”; the {n} "
-                  "chapters and sections its own table of contents lists after that (from “{first}” to “{end}”) "
-                  "are missing."),
-    "truncated_end": ("原文到此为止：原文目录所列的其余章节未见于原文（见{link}）。",
-                      "The source text ends here: the remaining chapters listed in its table of contents are missing "
-                      "from the source (see {link})."),
-    "table_note": ("此表有 {n} 处数值经数据核对存疑（与原文不符，或与相邻数值相差悬殊），表中照录；详见",
-                   "The data check flagged {n} value(s) in this table (differing from the source, or far from the "
-                   "neighbouring values); they are shown as recorded. See the"),
-    "table_note_link": ("编辑说明", "editorial notes"),
-    "correction_note": ("编者更正", "Editor's correction"),
-}
-
+from .model import Document, note_text
+from .ui import STRINGS, ui
 
 def word(key: str, lang: str, cat=None) -> str:
-    zh, en = WORDS[key]
-    if lang == "zh":
-        return zh
-    if cat is not None:
-        got = cat.get(f"ui/editorial/{key}", zh)
-        if got:
-            return got
-    return en
+    """One of this page's interface strings (bireport/ui.py `editorial_<key>`), the English through
+    the translation memory (data/i18n/en/ui.po) like every other one."""
+    return ui(f"editorial_{key}", lang, cat)
 
 
 def slug(doc: Document) -> str:
@@ -109,29 +62,51 @@ def _esc(text: str) -> str:
     return safety.quote(str(text))
 
 
-def _mark(text: str, lang: str) -> str:
-    """Report lines are English with Chinese quotations: each run carries its language."""
-    runs = re.split(r"([\u3400-\u9fff][\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’·—…\d\s]*)", text)
-    out = []
-    for r in runs:
-        if not r:
-            continue
-        is_zh = bool(re.match(r"[\u3400-\u9fff]", r))
-        other = "zh" if is_zh else "en"
-        out.append(_esc(r) if other == lang or not r.strip() else f'<span lang="{other}">{_esc(r)}</span>')
-    return "".join(out)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _pieces():
+    """How a report entry's pieces become page Markdown: every piece escaped (safety); quoted source
+    text in <q lang="zh">; Chinese data on an English page marked `lang="zh"`. Everything else is
+    worded in the page's language by bireport/ui.py."""
+    first = [True]
+
+    def piece(kind: str, s: str, lang: str) -> str:
+        out = safety.text(s.replace("\n", " "), line_start=first[0])
+        first[0] = False
+        if kind == "quote":
+            return f'<q lang="zh">{out}</q>'
+        if kind == "data" and lang == "en" and _CJK.search(s):
+            return f'<span lang="zh">{out}</span>'
+        return out
+    return piece
+
+
+def entry(item, lang: str, cat=None) -> str:
+    """One report entry (a model.Note) in the page's language, escaped."""
+    return note_text(item, lang, cat, _pieces())
 
 
 _MARKUP = re.compile(r"[<>]|(?:java|vb)\s*script\s*:|\bdata\s*:|\bon\w+\s*=", re.I)
 
 
-def _dropped(d: dict, lang: str) -> str:
+def _dropped(d: dict, lang: str, cat=None) -> str:
     text = str(d.get("text", ""))
     text = text if len(text) <= 80 else text[:79] + "…"      # the report keeps it whole (nothing-lost check)
-    head = f"{word('line', lang).format(n=d.get('line'))}: {_mark(d.get('reason', ''), lang)}"
+    head = f"{_esc(word('line', lang, cat).format(n=d.get('line')))}{'：' if lang == 'zh' else ': '}" \
+           f"{entry(d.get('reason', ''), lang, cat)}"
     if d.get("rule") in ("spam", "sanitised") or _MARKUP.search(text):
         return head    # spam and removed markup are never published, not even quoted (`build.py check` shows them)
     return f"{head} — <q lang=\"zh\">{_esc(text)}</q>"
+
+
+def _source_kind(doc: Document, lang: str, cat=None) -> str:
+    """The source's format and script in words (no internal codes on the page)."""
+    out = []
+    for what, code in (("format", doc.meta.format), ("script", doc.meta.script)):
+        key = f"editorial_{what}_{code}"
+        out.append(ui(key, lang, cat) if key in STRINGS else str(code))
+    return ("，" if lang == "zh" else ", ").join(out)
 
 
 def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
@@ -149,7 +124,7 @@ def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
            _esc(word("intro", lang, cat)), "",
            f"[{_esc(word('back', lang, cat))}]({frel(me, view_file(lang, f'{doc.id}/index'))})", "",
            f"**{word('source', lang, cat)}{'：' if lang == 'zh' else ':'}** `{doc.meta.path.name}` "
-           f"({doc.meta.format}, {doc.meta.script})", ""]
+           + (f"（{_esc(_source_kind(doc, lang, cat))}）" if lang == "zh" else f"({_esc(_source_kind(doc, lang, cat))})"), ""]
 
     def toc_title(i, e):
         num = e["number"] if lang == "zh" else number_en(e["number"])
@@ -165,12 +140,13 @@ def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
     groups = [("corrected", r.corrected), ("joined", r.joined), ("moved", r.moved),
               ("dropped", r.dropped), ("normalised", r.normalised), ("warnings", r.warnings)]
     for key, items in groups:
-        out += [f"## {word(key, lang, cat)} ({len(items)}) {{ #{key} }}", ""]
+        count = f"（{len(items)}）" if lang == "zh" else f" ({len(items)})"
+        out += [f"## {word(key, lang, cat)}{count} {{ #{key} }}", ""]
         if not items:
             out += [word("nothing", lang, cat), ""]
             continue
         for it in items:
-            out.append("- " + (_dropped(it, lang) if isinstance(it, dict) else _mark(it, lang)))
+            out.append("- " + (_dropped(it, lang, cat) if isinstance(it, dict) else entry(it, lang, cat)))
         out.append("")
     out += [f"## {word('tables', lang, cat)} {{ #tables }}", ""]
     flagged = 0

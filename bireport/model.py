@@ -7,8 +7,9 @@ side-by-side view and the tests share.
 """
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 @dataclass
 class Block:
@@ -51,17 +52,87 @@ class Reference:
     line: int
 
 
+class Quote(str):
+    """A note parameter that is source text: quoted, and always data (never markup), wherever the
+    note is shown."""
+
+
+class Note(str):
+    """One repair report entry (or the reason of a dropped item, or a table finding's message):
+    a message key of bireport/ui.py STRINGS plus its parameters, so every view words it in its own
+    language (`text(lang, tr)`; the English is overridable through data/i18n/en/ui.po like every
+    interface string). As a `str` it is the English line (`build.py check`, logs, the nothing-lost
+    check, which reads the `line N:` prefix and the quoted text).
+
+    Parameters: numbers and plain strings are data; `Quote` is quoted source text; a `Note` is
+    worded in the same language (e.g. a metadata field's name); a list is joined ("、" / ", ")."""
+
+    def __new__(cls, key: str, /, **params):
+        self = super().__new__(cls, _render(key, params, "en", None, None))
+        self.key, self.params = key, params
+        return self
+
+    def __reduce__(self):
+        return (_note, (self.key, self.params))
+
+    def text(self, lang: str = "en", tr=None, piece: Callable[[str, str, str], str] | None = None) -> str:
+        """The line in `lang`. `piece(kind, s, lang)`, when given, writes each piece (kind "text": the
+        message's own words, "data": a parameter, "quote": quoted source text): e.g. escaped for a page."""
+        return _render(self.key, self.params, lang, tr, piece)
+
+
+def _note(key, params):
+    return Note(key, **params)
+
+
+_FORMATTER = string.Formatter()
+
+
+def _render(key: str, params: dict, lang: str, tr, piece) -> str:
+    from .ui import ui
+
+    out = []
+    for literal, name, _spec, _conv in _FORMATTER.parse(ui(key, lang, tr)):
+        if literal:
+            out.append(piece("text", literal, lang) if piece else literal)
+        if name is not None:
+            out.append(_value(params[name], lang, tr, piece))
+    return "".join(out)
+
+
+def _value(v, lang: str, tr, piece) -> str:
+    if isinstance(v, Note):
+        return v.text(lang, tr, piece)
+    if isinstance(v, (list, tuple)):
+        sep = "、" if lang == "zh" else ", "
+        return (piece("text", sep, lang) if piece else sep).join(_value(x, lang, tr, piece) for x in v)
+    if isinstance(v, Quote):
+        if piece:
+            return piece("quote", str(v), lang)
+        return f"“{v}”" if lang == "zh" else repr(str(v))
+    s = f"{v:g}" if isinstance(v, float) else str(v)
+    return piece("data", s, lang) if piece else s
+
+
+def note_text(entry, lang: str, tr=None, piece=None) -> str:
+    """A report entry in `lang`: a Note worded, anything else (an old plain string) as it is."""
+    if isinstance(entry, Note):
+        return entry.text(lang, tr, piece)
+    return piece("data", str(entry), lang) if piece else str(entry)
+
+
 @dataclass
 class RepairReport:
     """What ingestion did to a source: shown by `build.py check`, never silent."""
 
-    joined: list[str] = field(default_factory=list)
-    moved: list[str] = field(default_factory=list)
-    dropped: list[dict] = field(default_factory=list)     # {"line", "text", "rule", "shown"}
-    corrected: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)      # listed in the TOC, absent in the body
-    normalised: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    # every entry is a Note (a str: the English line); dropped items' "reason" too
+    joined: list[Note] = field(default_factory=list)
+    moved: list[Note] = field(default_factory=list)
+    dropped: list[dict] = field(default_factory=list)     # {"line", "text", "rule", "reason": Note, …}
+    corrected: list[Note] = field(default_factory=list)
+    missing: list[Note] = field(default_factory=list)     # listed in the TOC, absent in the body
+    normalised: list[Note] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in
@@ -95,3 +166,11 @@ class Document:
             else:
                 pages[-1].append(s)
         return pages
+
+
+def named(prefix: str, name: str):
+    """A metadata field's or an item kind's name (`named("rep_field_", "title")`) as a Note when
+    bireport/ui.py words it, else the name itself."""
+    from .ui import STRINGS
+
+    return Note(prefix + name) if prefix + name in STRINGS else name

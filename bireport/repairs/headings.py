@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..model import Note
 from ..numerals import cn_to_int
 from ..sources.base import CJK_RE
 from .rules import plain
@@ -72,12 +73,11 @@ def heading_levels(ctx, items):
             it.attrs.update(level=2 if it.attrs.get("subheading") else min(depth, 3), number="")
             relative = it.attrs["level"] != (2 if it.attrs.get("subheading") or it.attrs.get("hashes", 1) > 1 else 1)
         if relative:
-            ctx.report.normalised.append(f"line {it.line}: unnumbered heading “{title[:20]}” is level {it.attrs['level']}: "
-                                         f"the shallowest heading level present ({'#' * top}) is the top level")
+            ctx.report.normalised.append(Note("rep_heading_unnumbered", line=it.line, title=title[:20],
+                                              level=it.attrs["level"], hashes="#" * top))
         elif it.attrs.get("hashes") and it.attrs["level"] != max(1, it.attrs["hashes"] - 1):
-            ctx.report.normalised.append(
-                f"line {it.line}: heading “{title[:20]}” is level {it.attrs['level']} by its numbering "
-                f"({'#' * it.attrs['hashes']} in the source)")
+            ctx.report.normalised.append(Note("rep_heading_level", line=it.line, title=title[:20],
+                                              level=it.attrs["level"], hashes="#" * it.attrs["hashes"]))
     return items
 
 
@@ -122,11 +122,10 @@ def source_toc(ctx, items):
     for e in entries:
         e["present"] = plain(e["title"]).strip() in present
         if not e["present"]:
-            ctx.report.missing.append(f"{e['number']}{' ' if e['number'] else ''}{plain(e['title'])} "
-                                      f"(listed in the table of contents, line {e['line']})")
+            ctx.report.missing.append(Note("rep_missing", line=e["line"],
+                                           title=f"{e['number']}{' ' if e['number'] else ''}{plain(e['title'])}"))
     ctx.toc = entries
-    ctx.report.moved.append(f"lines {items[start].line}–{items[end - 1].line}: the source's table of contents "
-                            f"({len(entries)} entries) → document metadata")
+    ctx.report.moved.append(Note("rep_toc", first=items[start].line, last=items[end - 1].line, n=len(entries)))
     return items[:start] + body
 
 

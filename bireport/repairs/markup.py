@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime
 
 from ..errors import BuildError
+from ..model import Note, named
 from ..sources.base import Item
 from .rules import _TABLE_CAP, plain
 
@@ -37,13 +38,13 @@ def metadata(ctx, items):
                 src[META_KEYS.get(k.lower(), k)] = v
             if isinstance(src.get("title"), str):
                 ctx.front.setdefault("title", src["title"])
-            ctx.report.moved.append(f"lines {it.line}–{it.attrs.get('end_line', it.line)}: front matter "
-                                    f"({', '.join(fields)}) → metadata")
+            ctx.report.moved.append(Note("rep_front_matter", first=it.line, last=it.attrs.get("end_line", it.line),
+                                         fields=[named("rep_field_", META_KEYS.get(f, f)) for f in fields]))
         elif it.kind == "dropped":
             rule = it.attrs.get("rule", "sanitised")
-            reason = it.attrs.get("reason") or {
-                "no-hotlink": "images are never hot-linked", "shortcode": "site template code (embed), not text",
-                "html-comment": "HTML comment: not text"}.get(rule, "not publishable HTML")
+            reason = it.attrs.get("reason") or Note({
+                "no-hotlink": "rep_why_no_hotlink", "shortcode": "rep_why_shortcode",
+                "html-comment": "rep_why_html_comment"}.get(rule, "rep_why_sanitised"))
             entry = {"line": it.line, "text": it.attrs.get("text", ""), "rule": rule, "reason": reason}
             if it.attrs.get("lines"):
                 entry["lines"] = it.attrs["lines"]
@@ -100,7 +101,7 @@ def pipe_tables(ctx, items):
             if cap is not None:
                 out.pop()
             taken.add(table.attrs["number"])
-            ctx.report.normalised.append(f"line {it.line}: pipe table → table {table.attrs['number']} (data)")
+            ctx.report.normalised.append(Note("rep_pipe_table", line=it.line, n=table.attrs["number"]))
             out.append(table)
             continue
         auto -= 1
@@ -114,8 +115,7 @@ def pipe_tables(ctx, items):
             if ln in originals:
                 attrs["original"] = "｜".join(c.strip() for c in originals[ln])
             out.append(Item("list_item", "｜".join(c.strip() for c in cells), ln, attrs))
-        ctx.report.warnings.append(f"line {it.line}: pipe table ({len(rows)} rows) is not numeric data "
-                                   f"the tables stage can chart ({why}); shown as a list of rows")
+        ctx.report.warnings.append(Note("rep_pipe_rows", line=it.line, rows=len(rows), why=why))
     return out
 
 
@@ -135,16 +135,16 @@ def link_bars(ctx, items):
         url = _SOURCE_URL.fullmatch(it.text.replace("\\", "")) if it.kind == "paragraph" else None
         if url:
             ctx.front.setdefault("source_url", url.group(1))
-            ctx.report.moved.append(f"line {it.line}: source address line → metadata (source_url)")
+            ctx.report.moved.append(Note("rep_source_address", line=it.line, field=named("rep_field_", "source_url")))
             continue
         if it.kind in ("paragraph", "heading") and _LINK_BOX.fullmatch(it.text):
             ctx.report.dropped.append({"line": it.line, "text": plain(it.text), "rule": "link-box",
-                                       "reason": "a label and a link (site navigation), not text"})
+                                       "reason": Note("rep_why_link_box")})
             continue
         if it.kind in ("heading", "paragraph") and len(_LINK.findall(it.text)) >= 2 \
                 and not re.sub(r"[\s|｜·•/\\\-–—,，、]+", "", _LINK.sub("", it.text).replace("&nbsp;", "")):
             ctx.report.dropped.append({"line": it.line, "text": plain(it.text)[:80], "rule": "link-bar",
-                                       "reason": "a bar of links (site navigation), not text"})
+                                       "reason": Note("rep_why_link_bar")})
             continue
         out.append(it)
     return out

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..model import Note, Quote, named
 from ..sources.base import CJK, CJK_RE, Item, join_cjk
 
 TERMINAL_RE = re.compile(r"[。！？!?；;：:…][”’」』）)\]]*$|[。！？!?][”’」』）)]?\s*(\[@[\d,\-]+\]|\[\^\w+\])*$")
@@ -60,8 +61,9 @@ def to_simplified(ctx, items):
             if converted != value["zh"]:
                 ctx.front[f"{field}_original"] = value["zh"]
                 value["zh"] = converted
-                ctx.report.normalised.append(f"manifest {field} converted to simplified script: {converted}")
-    ctx.report.normalised.append(f"converted {len(items)} lines from traditional to simplified script (OpenCC {config})")
+                ctx.report.normalised.append(Note("rep_manifest_script", field=named("rep_field_", field),
+                                                  value=converted))
+    ctx.report.normalised.append(Note("rep_script", n=len(items), config=config))
     return items
 
 
@@ -101,6 +103,12 @@ def _compiled(ctx, key):
     return out
 
 
+def _why(p: dict, rule: str) -> Note:
+    """A filter pattern's reason (data/filters/patterns.yaml `reason`, and `reason_zh` for the Chinese
+    pages; without it they name the rule)."""
+    return Note("rep_zh_en", zh=p.get("reason_zh") or Note(f"rep_why_{rule}"), en=p["reason"])
+
+
 def drop_spam(ctx, items):
     """Remove injected spam phrases (patterns in data/filters/patterns.yaml) — never published."""
     pats = _compiled(ctx, "spam")
@@ -116,7 +124,7 @@ def drop_spam(ctx, items):
                 new = (value[: m.start()] + value[m.end():]).strip()
                 if field == "text":
                     ctx.report.dropped.append({"line": it.line, "text": m.group(0), "rule": "spam",
-                                               "reason": p["reason"]})
+                                               "reason": _why(p, "spam")})
                     it.text = new
                 else:
                     it.attrs["original"] = new
@@ -129,16 +137,17 @@ def report_sanitised(ctx, items):
     for it in items:
         if it.kind == "dropped" and it.attrs.get("moved"):     # page metadata (title, byline)
             ctx.front.setdefault(it.attrs["moved"], it.attrs.get("text", ""))
-            ctx.report.moved.append(f"line {it.line}: {it.attrs.get('text', '')!r} → metadata ({it.attrs['moved']})")
+            ctx.report.moved.append(Note("rep_moved_meta", line=it.line, text=Quote(it.attrs.get("text", "")),
+                                         field=named("rep_field_", it.attrs["moved"])))
         elif it.kind == "dropped":      # the whole text: the nothing-lost check subtracts it
             ctx.report.dropped.append({"line": it.line, "text": it.attrs.get("text", ""),
                                        "rule": it.attrs.get("rule", "sanitised"),
-                                       "reason": it.attrs.get("reason", "not publishable HTML"),
+                                       "reason": it.attrs.get("reason") or Note("rep_why_sanitised"),
                                        **{k: it.attrs[k] for k in ("lines", "summary") if k in it.attrs}})
         else:
             if it.kind == "figure" and it.attrs.get("image_withheld"):
                 ctx.report.dropped.append({"line": it.line, "text": "<img> (third-party hosted image)",
-                                           "rule": "no-hotlink", "reason": "images are never hot-linked; caption kept"})
+                                           "rule": "no-hotlink", "reason": Note("rep_why_no_hotlink_caption")})
             out.append(it)
     return out
 
@@ -153,7 +162,7 @@ def drop_boilerplate(ctx, items):
                 if rx.search(link.group(1)) and link.group(0) != it.text.strip():
                     it.text = it.text.replace(link.group(0), "").strip()
                     ctx.report.dropped.append({"line": it.line, "text": link.group(1), "rule": "boilerplate",
-                                               "reason": p["reason"]})
+                                               "reason": _why(p, "boilerplate")})
                     break
         matched = None
         if it.kind in ("paragraph", "line"):
@@ -169,13 +178,14 @@ def drop_boilerplate(ctx, items):
         keep = p.get("keep_as")
         if keep:
             ctx.front[keep] = m.group("credit").strip()
-            ctx.report.moved.append(f"line {it.line}: {plain(it.text)!r} → metadata ({keep})")
+            ctx.report.moved.append(Note("rep_moved_meta", line=it.line, text=Quote(plain(it.text)),
+                                         field=named("rep_field_", keep)))
         else:
             link = re.search(r"\]\((https?://[^)]+)\)", it.text)
             if link and p.get("keep_url_as"):
                 ctx.front[p["keep_url_as"]] = link.group(1)
             ctx.report.dropped.append({"line": it.line, "text": plain(it.text), "rule": "boilerplate",
-                                       "reason": p["reason"]})
+                                       "reason": _why(p, "boilerplate")})
     return out
 
 
@@ -193,7 +203,7 @@ def fullwidth_punctuation(ctx, items):
                 count += n
                 it.text = new
     if count:
-        ctx.report.normalised.append(f"{count} half-width punctuation marks after CJK text made full-width")
+        ctx.report.normalised.append(Note("rep_punctuation", n=count))
     return items
 
 
@@ -210,7 +220,7 @@ def unescape_urls(ctx, items):
                 break
             n += k
     if n:
-        ctx.report.normalised.append(f"{n} double-escaped URL characters repaired")
+        ctx.report.normalised.append(Note("rep_url_escapes", n=n))
     return items
 
 
@@ -241,7 +251,7 @@ def front_matter(ctx, items):
             ctx.front["title"] = text
             if it.attrs.get("url"):
                 ctx.front["url"] = it.attrs["url"]
-            ctx.report.moved.append(f"line {it.line}: title → metadata")
+            ctx.report.moved.append(Note("rep_title_meta", line=it.line))
             continue
         # labelled fields anywhere in the text (page-footer material included)
         if it.kind == "paragraph" and _LABEL.match(text):
@@ -251,12 +261,12 @@ def front_matter(ctx, items):
                 for k, v in fields.items():
                     key = labels[k] if not en_zone or labels[k].endswith("_en") else labels[k] + "_en"
                     ctx.front[key] = v
-                ctx.report.moved.append(f"line {it.line}: {', '.join(fields)} → metadata")
+                ctx.report.moved.append(Note("rep_labels_meta", line=it.line, fields=list(fields)))
                 continue
         if it.kind == "heading" and title_seen and not CJK_RE.search(text) and not re.match(r"^\d", text):
             en_zone = True           # an English title block (the authors' own English)
             ctx.front["title_en"] = text
-            ctx.report.moved.append(f"line {it.line}: English title → metadata")
+            ctx.report.moved.append(Note("rep_en_title_meta", line=it.line))
             continue
         if en_zone and it.kind in ("paragraph", "list_item"):
             ctx.front.setdefault("en_lines", []).append(
@@ -267,7 +277,7 @@ def front_matter(ctx, items):
         if in_zone and it.kind == "paragraph" and not (_TABLE_CAP.match(plain(text)) or _FIG_CAP.match(plain(text))):
             if len(plain(text)) < 120 and not ends_sentence(text) or text.startswith("("):
                 ctx.front.setdefault("lines", []).append(text)
-                ctx.report.moved.append(f"line {it.line}: front line → metadata")
+                ctx.report.moved.append(Note("rep_front_line", line=it.line))
                 continue
             in_zone = False
         out.append(it)
@@ -291,14 +301,14 @@ def footnote_definitions(ctx, items):
         more = it.attrs.get("footnote_more")
         if more and ctx.footnotes and ctx.footnotes[-1]["key"] == f"fn{more}":   # a note's next paragraph
             ctx.footnotes[-1]["text"] = join_cjk(ctx.footnotes[-1]["text"], it.text)
-            ctx.report.moved.append(f"line {it.line}: footnote fn{more} (continued) → footnotes")
+            ctx.report.moved.append(Note("rep_footnote_more", line=it.line, key=f"fn{more}"))
             continue
         m = re.match(r"^\[\^(fn\d+)\]\s*(.+)$", it.text) if it.kind == "paragraph" else None
         if m:
             n = int(m.group(1)[2:])
             ctx.footnotes.append({"key": m.group(1), "text": m.group(2), "line": it.line,
                                   "label": "①②③④⑤⑥⑦⑧⑨⑩"[n - 1] if 1 <= n <= 10 else f"[{n}]"})
-            ctx.report.moved.append(f"line {it.line}: footnote {m.group(1)} → footnotes")
+            ctx.report.moved.append(Note("rep_footnote", line=it.line, key=m.group(1)))
             continue
         out.append(it)
     return out
@@ -350,8 +360,7 @@ def tables_and_figures(ctx, items):
         if it.kind == "rows":       # a document without 表N captions: rows like a pipe table's
             rows = [(ln, [c.strip() for c in txt.strip().split("\t")]) for ln, txt in it.attrs["rows"] if txt.strip()]
             out.append(Item("pipe_table", "", it.line, {"rows": rows, "source": "tabs"}))
-            ctx.report.warnings.append(f"line {it.line}: tab-separated rows without a 表N caption: numbered "
-                                       "automatically (give them a caption line such as `表3 …` in a correction)")
+            ctx.report.warnings.append(Note("rep_tab_rows", line=it.line, cap="表N", example="表3 …"))
             i += 1
             continue
         out.append(it)
@@ -382,11 +391,10 @@ def rejoin_page_breaks(ctx, items):
                     and items[j].attrs.get("article") == it.attrs.get("article")):
                 break
             nxt = items[j]
-            ctx.report.joined.append(
-                f"lines {it.attrs.get('joined_from', [it.line])[-1]} + {nxt.line}: "
-                f"“…{plain(it.text)[-12:]}” + “{plain(nxt.text)[:12]}…”")
+            ctx.report.joined.append(Note("rep_joined", a=it.attrs.get("joined_from", [it.line])[-1], b=nxt.line,
+                                          tail=plain(it.text)[-12:], head=plain(nxt.text)[:12]))
             for b in items[i + 1:j]:
-                ctx.report.moved.append(f"line {b.line}: {b.kind} {b.text} moved after the rejoined paragraph")
+                ctx.report.moved.append(Note("rep_moved_after", line=b.line, kind=named("rep_kind_", b.kind), text=b.text))
             moved.extend(items[i + 1:j])
             it.attrs["joined_from"] = it.attrs.get("joined_from", [it.line]) + [nxt.line]
             if "original" in it.attrs:
@@ -407,13 +415,19 @@ def rejoin_list_items(ctx, items):
         if (it.kind == "list_item" and out and out[-1].kind == "list_item"
                 and re.match(r"^\[\d+\]", out[-1].text) and not re.match(r"^\[\d+\]", it.text)):
             out[-1].text = join_cjk(out[-1].text, it.text)
-            ctx.report.joined.append(f"line {it.line}: list item joined to the entry at line {out[-1].line}")
+            ctx.report.joined.append(Note("rep_list_joined", line=it.line, prev=out[-1].line))
             continue
         out.append(it)
     return out
 
 
 # ---------------------------------------------------------------- corrections
+
+def _both(note: str) -> Note:
+    """An editor's note written "中文 / English" (data/corrections): each language its half."""
+    zh, sep, en = str(note).partition(" / ")
+    return Note("rep_zh_en", zh=zh.strip(), en=en.strip() if sep else zh.strip())
+
 
 def apply_corrections(ctx, items):
     """Apply data/corrections/<doc>.yaml: each correction is a visible editorial mark, never a
@@ -440,7 +454,8 @@ def apply_corrections(ctx, items):
         replacement = c["replace"]
         it.text = it.text.replace(c["find"], replacement, 1)
         it.attrs.setdefault("notes", []).append(c.get("note", ""))
-        ctx.report.corrected.append(f"line {c['line']}: {c['find']!r} → {replacement!r} ({c.get('note', '')})")
+        ctx.report.corrected.append(Note("rep_corrected", line=c["line"], find=Quote(c["find"]), repl=Quote(replacement),
+                                        note=_both(c.get("note", ""))))
     for k, h in enumerate(corr.get("headings", [])):
         at = entry_lines.get(("headings", k))
         bad = _bad_entry(h, ("line", "title"))
@@ -456,7 +471,7 @@ def apply_corrections(ctx, items):
         target.text = "{++" + h["title"] + "++}"
         target.attrs["untitled"] = False
         target.attrs.setdefault("notes", []).append(h.get("note", ""))
-        ctx.report.corrected.append(f"line {h['line']}: heading supplied by the editor: {h['title']!r}")
+        ctx.report.corrected.append(Note("rep_heading_supplied", line=h["line"], title=Quote(h["title"])))
     if problems:
         raise BuildError(problems)
     return items

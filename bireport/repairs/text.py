@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections import Counter
 
+from ..model import Note
 from ..numerals import CN_NUMBER
 from ..sources.base import CJK, CJK_RE, Item, aligned_cells, aligned_runs, join_cjk
 from .headings import NUMBER_RE
@@ -134,14 +135,13 @@ def reflow_ocr(ctx, items):
                 and not blank_paras:
             article += 1
             out.append(Item("heading", "", first.line, {"hashes": 1, "article": article, "untitled": True}))
-            ctx.report.warnings.append(f"line {first.line}: column width changes ({prev_width} → {width}): "
-                                       "new untitled item (give it a title in the corrections file)")
+            ctx.report.warnings.append(Note("rep_column_width", line=first.line, a=str(prev_width), b=str(width)))
         if len(g["lines"]) > 1:
             prev_width = width
         text = g["lines"][0].text
         for nxt in g["lines"][1:]:
             text = join_cjk(text, nxt.text)
-        ctx.report.joined.append(f"lines {first.line}–{g['lines'][-1].line}: {len(g['lines'])} OCR lines → 1 paragraph")
+        ctx.report.joined.append(Note("rep_ocr_lines", first=first.line, last=g["lines"][-1].line, n=len(g["lines"])))
         out.append(Item("paragraph", text, first.line, {"article": article, "end_line": g["lines"][-1].line,
                                                          **({"hard_end": True} if g["lines"][-1].attrs.get("hard_end") else {})}))
         prev_kind = "para"
@@ -234,7 +234,7 @@ def ocr_spaces(ctx, items):
                 count += it.text.count(" ") - new.count(" ")
                 it.text = new
     if count:
-        ctx.report.normalised.append(f"removed {count} stray OCR spaces inside CJK text, numbers and dates")
+        ctx.report.normalised.append(Note("rep_ocr_spaces", n=count))
     return items
 
 
@@ -274,12 +274,12 @@ def running_headers(ctx, items):
     for k_text in sorted(headers):
         at = [it.line for it in lines if _key(it.text) == k_text]
         ctx.report.dropped.append({"line": at[0], "text": k_text[:80], "rule": "running-header",
-                                   "reason": f"repeated {len(at)} times through the text (page header/footer), "
-                                             f"lines {', '.join(map(str, at[:6]))}{' …' if len(at) > 6 else ''}"})
+                                   "reason": Note("rep_why_running_header", n=len(at),
+                                                  lines=f"{', '.join(map(str, at[:6]))}{' …' if len(at) > 6 else ''}")})
     if page_numbers:
         nums = [lines[k] for k in sorted(page_numbers)]
         ctx.report.dropped.append({"line": nums[0].line, "text": f"{nums[0].text.strip()} … {nums[-1].text.strip()}",
-                                   "rule": "page-number", "reason": f"{len(nums)} page numbers (lines standing alone, rising)"})
+                                   "rule": "page-number", "reason": Note("rep_why_page_number", n=len(nums))})
     return [it for it in items if id(it) not in drop]
 
 
@@ -299,10 +299,10 @@ def text_front_matter(ctx, items):
     if not front or len(front) == len([it for it in out if it.kind == "line"]):
         return items
     ctx.front.setdefault("title", front[0].text)
-    ctx.report.moved.append(f"line {front[0].line}: title → metadata")
+    ctx.report.moved.append(Note("rep_title_meta", line=front[0].line))
     for it in front[1:]:
         if DATE_LINE.match(plain(it.text).strip()):
             ctx.front.setdefault("date_line", it.text)
         ctx.front.setdefault("lines", []).append(it.text)
-        ctx.report.moved.append(f"line {it.line}: front line → metadata")
+        ctx.report.moved.append(Note("rep_front_line", line=it.line))
     return out[len(front):]

@@ -17,6 +17,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..yamlpos import error_line
 from ..errors import BuildError, Problem
+from ..model import Note
 from .base import Item, escape_md, join_cjk
 from .htmlblock import parse_block
 
@@ -110,7 +111,7 @@ def _footer_after_rule(items: list[Item], rule_line: int) -> list[Item]:
     gone = {id(it) for it in tail}
     keep = [it for it in items if id(it) not in gone]
     return keep + [Item("dropped", "", it.line, {"rule": "site-footer", "text": it.text,
-                                                "reason": "after the closing rule: the site's footer"})
+                                                "reason": Note("rep_why_site_footer")})
                    for it in tail]
 
 
@@ -258,7 +259,7 @@ def parse(text: str, meta) -> list[Item]:
     for n, ln in enumerate(masked):
         if _LINK_DEF.match(ln) and n not in code:      # markup (the parser still reads it), not text
             pre.append(Item("dropped", "", n + 1, {"rule": "link-definition", "text": ln.strip(), "lines": [n + 1, n + 1],
-                                                   "reason": "a Markdown link reference definition (markup)"}))
+                                                   "reason": Note("rep_why_link_definition")}))
         if _SHORTCODE.match(ln) and n not in code:
             pre.append(Item("dropped", "", n + 1, {"rule": "shortcode", "text": ln.strip()[:80]}))
             masked[n] = ""

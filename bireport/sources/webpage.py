@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ET
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
+from ..model import Note
 from .base import CJK_RE, Item, escape_md
 
 REMOVE = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
@@ -441,12 +442,8 @@ def parse_page(text: str, meta, full: bool) -> list[Item]:
     out = [it for it in items]
     out += _runs(outside, sorted({it.line for it in items if it.kind != "dropped"}))
     for line, rule, what in sorted(dropped, key=lambda x: x[0]):
-        reason = {"boilerplate": "outside the article (navigation, ads, share bars, comments, related lists, "
-                                 "footer) — readability-lxml",
-                  "related-list": "a list of teaser cards (related/recommended links) inside the article area",
-                  "navigation": "a run of link-only lines (navigation or related links)",
-                  "title": "the page title: it is the document title in the manifest",
-                  "sanitised": "not publishable HTML"}.get(rule, "not publishable HTML")
+        reason = Note({"boilerplate": "rep_why_page_boilerplate", "related-list": "rep_why_related_list",
+                       "navigation": "rep_why_navigation", "title": "rep_why_title"}.get(rule, "rep_why_sanitised"))
         out.append(Item("dropped", "", line, {"rule": rule, "text": what, "reason": reason}))
     for r in sorted(set(w.report)):
         out.append(Item("dropped", "", 1, {"rule": "sanitised", "text": r}))
@@ -481,7 +478,7 @@ def _simplifier(meta):
     return _cc(config).convert if config else (lambda s: s)
 
 
-BOILERPLATE = "outside the article (navigation, ads, share bars, comments, related lists, footer) — readability-lxml"
+BOILERPLATE = Note("rep_why_page_boilerplate")
 
 
 def _runs(outside: list[tuple[int, str]], article_lines: list[int]) -> list[Item]:
@@ -544,16 +541,16 @@ def _links_and_metadata(items: list[Item], meta, dropped: list) -> list[Item]:
                 and norm(simp(plain_text)).startswith(title) and norm(simp(plain_text)) != title:
             cut = _prefix_end(it.text, title)    # the title run into the first line (e.g. over <br>)
             final.append(Item("dropped", "", it.line, {"rule": "title", "text": it.text[:cut], "moved": "title",
-                                                       "reason": "the page title: it is the document title in the manifest"}))
+                                                       "reason": Note("rep_why_title")}))
             it.text = it.text[cut:].strip(" \u3000\xa0")
         if k in edge and it.kind in ("paragraph", "heading") and len(norm(plain_text)) <= 60 \
                 and _BYLINE.match(plain_text.strip()):
             final.append(Item("dropped", "", it.line, {"rule": "byline", "text": plain_text, "moved": "byline",
-                                                       "reason": "byline/source line: page metadata"}))
+                                                       "reason": Note("rep_why_byline")}))
             continue
         if title and norm(simp(plain_text)) == title and (it.kind == "heading" or (k < 3 and it.kind == "paragraph")):
             final.append(Item("dropped", "", it.line, {"rule": "title", "text": plain_text, "moved": "title",
-                                                       "reason": "the page title: it is the document title in the manifest"}))
+                                                       "reason": Note("rep_why_title")}))
             continue
         final.append(it)
     return final

@@ -156,4 +156,24 @@ def finding_text(table: Table, f: Finding, lang: str, tr=None) -> str:
         suffix = "%" if unit == "%" else f" {unit_label(unit, lang)}" if unit else ""
         return ui["source_diff"].format(what=" ".join(parts), csv=format_single(p["csv"], unit, lang, nd) + suffix,
                                         source=format_single(p["source"], unit, lang, nd) + suffix)
+    if f.key in ("type", "percent", "negative") and p:
+        return ui[f.key].format(what=_where(table, p, lang, tr), value=p["value"] if f.key == "type" else
+                                format_single(p["value"], p.get("unit", ""), lang, max(_ndec(p["value"]), 1)))
     return ui["other"].format(msg=f.message)
+
+
+def _where(table: Table, p: dict, lang: str, tr) -> str:
+    """The year / category / group / series a finding is about, in `lang`."""
+    parts = []
+    for kind in ("year", "category", "group", "series"):
+        v = p.get(kind)
+        if v in (None, ""):
+            continue
+        if kind == "year":
+            parts.append(f"{v}年" if lang == "zh" else str(v))
+        else:
+            try:
+                parts.append(_lab_zh(table, kind, v, lang, tr))
+            except KeyError:
+                parts.append(str(v))
+    return " ".join(parts) or table.id

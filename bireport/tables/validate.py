@@ -26,13 +26,18 @@ def _check_types(s, df) -> list[Finding]:
     for i, r in df.iterrows():
         v = r["value"]
         line = int(r["source_line"])
+        # where the value is, for the reader-facing text (tables/format.py finding_text)
+        where = {k: (r[k].item() if hasattr(r[k], "item") else r[k]) for k in ("year", "category", "group", "series")
+                 if k in df.columns and r[k] not in (None, "") and r[k] == r[k]}
         if not isinstance(v, (int, float)) or math.isnan(v):
-            out.append(Finding("error", s.source_file, line, f"{s.id}: value {v!r} is not a number", "", "type"))
+            out.append(Finding("error", s.source_file, line, f"{s.id}: value {v!r} is not a number", "", "type",
+                               {**where, "value": str(v)}))
         elif r["unit"] == "%" and not 0 <= v <= 100:
             out.append(Finding("error", s.source_file, line, f"{s.id}: percentage {v} outside 0-100",
-                               "check the value", "percent"))
+                               "check the value", "percent", {**where, "value": float(v), "unit": r["unit"]}))
         elif v < 0:
-            out.append(Finding("warning", s.source_file, line, f"{s.id}: negative value {v}", "", "negative"))
+            out.append(Finding("warning", s.source_file, line, f"{s.id}: negative value {v}", "", "negative",
+                               {**where, "value": float(v), "unit": r["unit"]}))
     return out
 
 
