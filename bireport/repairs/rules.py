@@ -99,6 +99,10 @@ def _compiled(ctx, key):
             path = _patterns_path(ctx)
             raise BuildError(Problem(path, None, f"{key} entry {k + 1} needs `pattern` and `reason` ({p!r:.60})",
                                      f"write it as `- pattern: \"…\"` with `reason: …` under `{key}:`"))
+        if not isinstance(p.get("reason_zh", ""), str):
+            raise BuildError(Problem(_patterns_path(ctx), _pattern_line(_patterns_path(ctx), str(p["pattern"])),
+                                     f"{key} entry {k + 1}: `reason_zh` is {type(p['reason_zh']).__name__}, expected text",
+                                     "write the Chinese reason as one line of text: `reason_zh: …`"))
         out.append((_regex(ctx, key, p["pattern"]), p))
     return out
 
