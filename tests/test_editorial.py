@@ -108,7 +108,7 @@ def test_chinese_sentences(pages, doc, lines):
         "- source line 17: injected gambling advertisement",
     ]),
     ("scio-whitepaper-2025", [
-        "- lines 9–62: the source's table of contents (39 entries) → document metadata",
+        "- lines 9–62: the source’s table of contents (39 entries) → document metadata",
     ]),
     ("nyt-2024-12-12", [
         '- line 5: <q lang="zh">翻译：纽约时报中文网</q> → metadata (translation&#95;credit)',
@@ -181,3 +181,10 @@ def test_every_message_has_both_languages_and_a_ui_po_entry():
         assert f"ui/{k}" in entries and entries[f"ui/{k}"].msgid == zh and entries[f"ui/{k}"].msgstr, k
         # the Chinese wording may leave out an English-only detail, never add a parameter
         assert fields(zh) <= fields(en) or k == "rep_zh_en", k
+
+
+def test_translation_qa_of_the_interface_strings_is_clean():
+    from bireport import qa
+
+    found = [f for f in qa.run(ROOT).findings if str(f.path).endswith("ui.po")]
+    assert found == []
