@@ -184,7 +184,7 @@ def chart_frame(table: T.Table, lang: str, tr: Tr = _no_tr) -> pd.DataFrame:
     out["unit_key"] = df["unit"]
     out["value"] = [T.display_value(v, u, lang) for v, u in zip(df["value"], df["unit"])]
     f = _row_fmt(table, lang)
-    out["value_text"] = [f(r) for _, r in df.iterrows()]
+    out["value_text"] = [f(r) for r in df.to_dict("records")]
     return out
 
 
@@ -342,11 +342,14 @@ def chart(table: T.Table, lang: str, tr: Tr = _no_tr) -> "altair.TopLevelMixin":
     df = chart_frame(table, lang, tr)
     ch = BUILDERS[table.schema.chart["type"]](table, df, lang, tr)
     note = source_note(table, lang, tr)
-    return ch.properties(
-        title=alt.TitleParams(chart_title(table, lang, tr), subtitle=[note] if note else [],
-                              anchor="start", fontSize=15, subtitleFontSize=11, subtitleColor="#555"),
-        description=chart_description(table, lang, tr),
-    ).configure(font=FONT).configure_view(stroke=None).configure_axis(labelFontSize=11, titleFontSize=12)
+    # set on the finished chart directly: each .properties()/.configure*() call copies the whole
+    # chart (data included) and re-validates it
+    ch.title = alt.TitleParams(chart_title(table, lang, tr), subtitle=[note] if note else [],
+                               anchor="start", fontSize=15, subtitleFontSize=11, subtitleColor="#555")
+    ch.description = chart_description(table, lang, tr)
+    ch.config = alt.Config(font=FONT, view=alt.ViewConfig(stroke=None),
+                           axis=alt.AxisConfig(labelFontSize=11, titleFontSize=12))
+    return ch
 
 
 def spec(table: T.Table, lang: str, tr: Tr = _no_tr, validate: bool = False) -> dict:
