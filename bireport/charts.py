@@ -126,7 +126,17 @@ def _row_fmt(table, lang):
 # Description (text alternative)
 
 def describe(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
-    """A short text alternative: what is plotted, the range, and start/end/peak of each series."""
+    """A short text alternative: what is plotted, the range, and start/end/peak of each series
+    (without a translation memory: computed once per table and language)."""
+    if tr is _no_tr:
+        key = ("describe", lang)
+        if key not in table.memo:
+            table.memo[key] = _describe(table, lang, tr)
+        return table.memo[key]
+    return _describe(table, lang, tr)
+
+
+def _describe(table: T.Table, lang: str, tr: Tr) -> str:
     df, kind = table.data, table.schema.chart["type"]
     zh = lang == "zh"
     names = {"line": ("折线图", "Line chart"), "stacked_bar": ("堆积柱形图", "Stacked bar chart"),
