@@ -358,8 +358,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # table findings shown on the editorial notes page (bireport/tables/validate.py)
     'table_type': ('{what}：数值 {value} 不是数字。',
         '{what}: value {value} is not a number.'),
-    'table_percent': ('{what}：百分比 {value} 超出 0–100 的范围。',
-        '{what}: percentage {value} is outside 0–100.'),
+    'table_percent': ('{what}：百分比 {value} 超出 0–100% 的范围。',
+        '{what}: percentage {value} is outside 0–100%.'),
     'table_negative': ('{what}：出现负值 {value}。',
         '{what}: negative value {value}.'),
 }

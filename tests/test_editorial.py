@@ -188,3 +188,21 @@ def test_translation_qa_of_the_interface_strings_is_clean():
 
     found = [f for f in qa.run(ROOT).findings if str(f.path).endswith("ui.po")]
     assert found == []
+
+
+def test_table_findings_are_worded_in_each_language():
+    from bireport import tables as T
+
+    t = copy.deepcopy(T.load_table("zhao-liu-decoupling-2025-t6", ROOT / "data" / "tables"))
+    t._findings = None
+    df = t.data
+    df.loc[df.index[(df.year == 2015) & (df.group == "生物技术") & (df.unit == "%")][0], "value"] = 120.5
+    df.loc[df.index[(df.year == 2016) & (df.group == "生物技术") & (df.unit == "亿美元")][0], "value"] = -3.25
+    got = {f.key: (T.finding_text(t, f, "zh"), T.finding_text(t, f, "en"))
+           for f in T.validate(t) if f.key in ("percent", "negative")}
+    assert got == {
+        "percent": ("2015年 生物技术 贸易额占比：百分比 120.5% 超出 0–100% 的范围。",
+                    "2015 Biotechnology US share of China’s imports: percentage 120.5% is outside 0–100%."),
+        "negative": ("2016年 生物技术 贸易额：出现负值 -3.25 亿美元。",
+                     "2016 Biotechnology Imports from the US: negative value -0.325 USD billion."),
+    }

@@ -157,8 +157,12 @@ def finding_text(table: Table, f: Finding, lang: str, tr=None) -> str:
         return ui["source_diff"].format(what=" ".join(parts), csv=format_single(p["csv"], unit, lang, nd) + suffix,
                                         source=format_single(p["source"], unit, lang, nd) + suffix)
     if f.key in ("type", "percent", "negative") and p:
-        return ui[f.key].format(what=_where(table, p, lang, tr), value=p["value"] if f.key == "type" else
-                                format_single(p["value"], p.get("unit", ""), lang, max(_ndec(p["value"]), 1)))
+        if f.key == "type":
+            return ui[f.key].format(what=_where(table, p, lang, tr), value=p["value"])
+        unit = p.get("unit", "")
+        value = format_single(p["value"], unit, lang, max(_ndec(p["value"]), 1)) + \
+            ("%" if unit == "%" else f" {unit_label(unit, lang)}" if unit else "")
+        return ui[f.key].format(what=_where(table, p, lang, tr), value=value)
     return ui["other"].format(msg=f.message)
 
 
