@@ -123,8 +123,8 @@ def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
            else f"# {word('title', lang, cat)}：{_esc(title)} {{ #editorial }}", "",
            _esc(word("intro", lang, cat)), "",
            f"[{_esc(word('back', lang, cat))}]({frel(me, view_file(lang, f'{doc.id}/index'))})", "",
-           f"**{word('source', lang, cat)}{'：' if lang == 'zh' else ':'}** `{doc.meta.path.name}` "
-           + (f"（{_esc(_source_kind(doc, lang, cat))}）" if lang == "zh" else f"({_esc(_source_kind(doc, lang, cat))})"), ""]
+           f"**{word('source', lang, cat)}{'：' if lang == 'zh' else ':'}** `{doc.meta.path.name}`"
+           + (f"（{_esc(_source_kind(doc, lang, cat))}）" if lang == "zh" else f" ({_esc(_source_kind(doc, lang, cat))})"), ""]
 
     def toc_title(i, e):
         num = e["number"] if lang == "zh" else number_en(e["number"])

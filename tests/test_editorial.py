@@ -57,7 +57,7 @@ def test_chinese_pages_are_entirely_chinese(pages):
 
 @pytest.mark.parametrize("doc, lines", [
     ("customs-2026-01-14", [
-        "**原文文件：** `customs-2026-01-14.hant.txt` （纯文本，繁体（台湾））",
+        "**原文文件：** `customs-2026-01-14.hant.txt`（纯文本，繁体（台湾））",
         "## 规范化处理（5） { #normalised }",
         "- 31 行由繁体转换为简体（OpenCC tw2s）",
         "- 124 个紧接中文的半角标点改为全角",
