@@ -174,6 +174,15 @@ def test_invalid_filter_regex(rb):
     assert len(exc.problems) == 1, "a shared file's problem is reported once, not once per document"
 
 
+
+def test_filter_reason_zh_not_text(rb):
+    rb.edit_file("data/filters/patterns.yaml", lambda t: t.replace(
+        "    reason_zh: 插入的赌博广告\n", "    reason_zh: [插入的, 赌博广告]\n", 1))
+    line = line_of(rb.root / "data/filters/patterns.yaml", "[庄莊]")
+    exc = rb.expect_error("patterns.yaml", line, ["reason_zh", "expected text"])
+    assert len(exc.problems) == 1
+
+
 # ---------------------------------------------------------------- PDF fonts
 
 def _fake_fc_list(stdout):
