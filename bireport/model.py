@@ -89,10 +89,17 @@ _FORMATTER = string.Formatter()
 
 
 def _render(key: str, params: dict, lang: str, tr, piece) -> str:
-    from .ui import ui
+    from .ui import STRINGS, ui
 
+    template = ui(key, lang, tr)
+    try:
+        parsed = list(_FORMATTER.parse(template))
+        if any(name is not None and name not in params for _, name, _, _ in parsed):
+            raise ValueError(template)
+    except ValueError:          # a translation (ui.po) with a broken or unknown {field}: the built-in wording
+        parsed = list(_FORMATTER.parse(STRINGS[key][0 if lang == "zh" else 1]))
     out = []
-    for literal, name, _spec, _conv in _FORMATTER.parse(ui(key, lang, tr)):
+    for literal, name, _spec, _conv in parsed:
         if literal:
             out.append(piece("text", literal, lang) if piece else literal)
         if name is not None:

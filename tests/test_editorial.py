@@ -206,3 +206,9 @@ def test_table_findings_are_worded_in_each_language():
         "negative": ("2016年 生物技术 贸易额：出现负值 -3.25 亿美元。",
                      "2016 Biotechnology Imports from the US: negative value -0.325 USD billion."),
     }
+
+
+def test_a_broken_translation_falls_back_to_the_built_in_wording():
+    n = Note("rep_title_meta", line=7)
+    for bad in ("line {lien}: title", "line {line: title", "line {line}} {"):
+        assert n.text("en", {"ui/rep_title_meta": bad}.get) == "line 7: title → metadata", bad
