@@ -163,9 +163,31 @@ def untranslated_block(md: str) -> str:
 
 # ---------------------------------------------------------------- blocks
 
+def block_anchor(block_id: str) -> str:
+    """A block's HTML id, the same in every view: its stable id within the document ("s3-p4");
+    made from the pipeline's own slugs only (the side-by-side English column suffixes it "-en")."""
+    return re.sub(r"[^\w-]", "", "-".join(block_id.split("/")[-2:]))
+
+
+_ATTR_LIST = re.compile(r"\n\{: ((?:\.[\w-]+ ?)+)\}$")
+
+
+def anchored(md: str, block_id: str) -> str:
+    """A text block's Markdown with its anchor: in its attribute list, on the "not yet
+    translated" box, or in a new attribute list."""
+    hid = block_anchor(block_id)
+    if not md.strip() or not hid:
+        return md
+    if md.startswith('<div class="untranslated"'):
+        return f'<div id="{hid}"' + md[len("<div"):]
+    if _ATTR_LIST.search(md):
+        return _ATTR_LIST.sub(lambda m: f"\n{{: #{hid} {m.group(1).strip()} }}", md)
+    return f"{md}\n{{: #{hid} }}"
+
+
 def r_paragraph(b: Block, t: Text, ctx) -> str:
     cls = "author-note" if b.attrs.get("region") == "footer" else ""
-    out = t.para(b.id, b.text, cls)
+    out = anchored(t.para(b.id, b.text, cls), b.id)
     for k, note in enumerate(b.attrs.get("notes", []) or [], 1):
         if note:
             zh_note = note.split(" / ")[0]
@@ -215,9 +237,8 @@ def r_list_item(b: Block, t: Text, ctx) -> str:
         body = f'<span lang="zh" class="untranslated">{body}</span> <em class="untranslated-marker">(not yet translated)</em>'
     else:
         body = t.tn(body, b.id, b.text)
-    if b.attrs.get("ordered"):
-        return f"{re.sub(r'[^0-9]', '', str(b.attrs.get('number') or '')) or 1}. {body}"
-    return f"- {body}"
+    marker = f"{re.sub(r'[^0-9]', '', str(b.attrs.get('number') or '')) or 1}." if b.attrs.get("ordered") else "-"
+    return f"{marker} {body}\n{' ' * (len(marker) + 1)}{{: #{block_anchor(b.id)} }}"   # the item's anchor
 
 
 def r_figure(b: Block, t: Text, ctx) -> str:
@@ -244,15 +265,15 @@ def r_table(b: Block, t: Text, ctx) -> str:
 
 
 def r_byline(b: Block, t: Text, ctx) -> str:
-    return t.para(b.id, b.text, "byline")
+    return anchored(t.para(b.id, b.text, "byline"), b.id)
 
 
 def r_dateline(b: Block, t: Text, ctx) -> str:
-    return t.para(b.id, b.text, "dateline")
+    return anchored(t.para(b.id, b.text, "dateline"), b.id)
 
 
 def r_subheadline(b: Block, t: Text, ctx) -> str:
-    return t.para(b.id, b.text, "subheadline")
+    return anchored(t.para(b.id, b.text, "subheadline"), b.id)
 
 
 def r_reference(b: Block, t: Text, ctx) -> str:
