@@ -21,7 +21,7 @@ from .i18n import Catalog, place_notes
 from .model import Block, Document, Section
 from .numerals import number_en
 from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
-from .view import section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
+from .view import block_anchor, section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
 
 
 LANGS = ("zh", "en")
@@ -163,12 +163,6 @@ def untranslated_block(md: str) -> str:
 
 # ---------------------------------------------------------------- blocks
 
-def block_anchor(block_id: str) -> str:
-    """A block's HTML id, the same in every view: its stable id within the document ("s3-p4");
-    made from the pipeline's own slugs only (the side-by-side English column suffixes it "-en")."""
-    return re.sub(r"[^\w-]", "", "-".join(block_id.split("/")[-2:]))
-
-
 _ATTR_LIST = re.compile(r"\n\{: ((?:\.[\w-]+ ?)+)\}$")
 
 
@@ -264,16 +258,9 @@ def r_table(b: Block, t: Text, ctx) -> str:
     return ctx["table_renderer"](b, t.lang, ctx["rel"])
 
 
-def r_byline(b: Block, t: Text, ctx) -> str:
-    return anchored(t.para(b.id, b.text, "byline"), b.id)
-
-
-def r_dateline(b: Block, t: Text, ctx) -> str:
-    return anchored(t.para(b.id, b.text, "dateline"), b.id)
-
-
-def r_subheadline(b: Block, t: Text, ctx) -> str:
-    return anchored(t.para(b.id, b.text, "subheadline"), b.id)
+def r_styled(b: Block, t: Text, ctx) -> str:
+    """A byline, dateline or subheadline: a paragraph with its kind as class."""
+    return anchored(t.para(b.id, b.text, b.kind), b.id)
 
 
 def r_reference(b: Block, t: Text, ctx) -> str:
@@ -290,8 +277,8 @@ def r_reference(b: Block, t: Text, ctx) -> str:
 
 BLOCK_RENDERERS: dict[str, Callable] = {
     "paragraph": r_paragraph, "quote": r_paragraph, "note": r_paragraph,
-    "list_item": r_list_item, "figure": r_figure, "table": r_table, "byline": r_byline,
-    "dateline": r_dateline, "subheadline": r_subheadline, "reference": r_reference,
+    "list_item": r_list_item, "figure": r_figure, "table": r_table, "byline": r_styled,
+    "dateline": r_styled, "subheadline": r_styled, "reference": r_reference,
 }
 
 

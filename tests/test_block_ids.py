@@ -11,8 +11,9 @@ from bs4 import BeautifulSoup
 
 from bireport.i18n import Catalog
 from bireport.model import Block
-from bireport.render import Text, block_anchor, r_list_item, r_paragraph, render_blocks
+from bireport.render import Text, r_list_item, r_paragraph, render_blocks
 from bireport.safety import sanitize_html
+from bireport.view import block_anchor
 
 TEXT_KINDS = {"paragraph", "quote", "note", "list_item", "byline", "dateline", "subheadline"}
 ANCHORED = "p[id], li[id], div.untranslated[id]"
