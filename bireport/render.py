@@ -163,19 +163,19 @@ def untranslated_block(md: str) -> str:
 
 # ---------------------------------------------------------------- blocks
 
-_ATTR_LIST = re.compile(r"\n\{: ((?:\.[\w-]+ ?)+)\}$")
+_ATTR_LIST = re.compile(r"\n\{:([^{}\n]*)\}$")     # the block's attribute list, made by Text.para
 
 
 def anchored(md: str, block_id: str) -> str:
     """A text block's Markdown with its anchor: in its attribute list, on the "not yet
     translated" box, or in a new attribute list."""
-    hid = block_anchor(block_id)
-    if not md.strip() or not hid:
+    hid, md = block_anchor(block_id), md.rstrip()
+    if not md or not hid:
         return md
     if md.startswith('<div class="untranslated"'):
         return f'<div id="{hid}"' + md[len("<div"):]
     if _ATTR_LIST.search(md):
-        return _ATTR_LIST.sub(lambda m: f"\n{{: #{hid} {m.group(1).strip()} }}", md)
+        return _ATTR_LIST.sub(lambda m: f"\n{{: #{hid} {m.group(1).strip()} }}", md, count=1)
     return f"{md}\n{{: #{hid} }}"
 
 
@@ -232,7 +232,7 @@ def r_list_item(b: Block, t: Text, ctx) -> str:
     else:
         body = t.tn(body, b.id, b.text)
     marker = f"{re.sub(r'[^0-9]', '', str(b.attrs.get('number') or '')) or 1}." if b.attrs.get("ordered") else "-"
-    return f"{marker} {body}\n{' ' * (len(marker) + 1)}{{: #{block_anchor(b.id)} }}"   # the item's anchor
+    return f"{marker} {body.rstrip()}\n{' ' * (len(marker) + 1)}{{: #{block_anchor(b.id)} }}"   # the item's anchor
 
 
 def r_figure(b: Block, t: Text, ctx) -> str:

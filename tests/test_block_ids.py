@@ -102,11 +102,14 @@ def empty_catalog(tmp_path):
     return Catalog(tmp_path)
 
 
-def test_paragraph_anchor_and_source_text_cannot_add_ids(empty_catalog):
-    b = Block("d/s2-1/p7", "paragraph", "正文 {: #evil } 见 <p id=\"x\">结束</p>", 3)
+@pytest.mark.parametrize("text", ["正文 {: #evil } 见 <p id=\"x\">结束</p>", "正文\n{: #evil .x }",
+                                  "正文\n{: #evil .x }\n", "{: #evil }"])
+def test_paragraph_anchor_and_source_text_cannot_add_ids(empty_catalog, text):
+    b = Block("d/s2-1/p7", "paragraph", text, 3)
     soup = BeautifulSoup(to_html(r_paragraph(b, Text("zh", empty_catalog, None, {}), {})), "html.parser")
     assert [e["id"] for e in soup.select("[id]")] == ["s2-1-p7"]
-    assert "{: #evil }" in soup.get_text()                  # shown as written, not markup
+    assert not soup.select("[class]")
+    assert "{: #evil" in soup.get_text()                    # shown as written, not markup
 
 
 def test_untranslated_paragraph_keeps_its_anchor(empty_catalog):
