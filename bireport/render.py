@@ -21,7 +21,7 @@ from .i18n import Catalog, place_notes
 from .model import Block, Document, Section
 from .numerals import number_en
 from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
-from .view import section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
+from .view import block_anchor, section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
 
 
 LANGS = ("zh", "en")
@@ -163,9 +163,25 @@ def untranslated_block(md: str) -> str:
 
 # ---------------------------------------------------------------- blocks
 
+_ATTR_LIST = re.compile(r"\n\{:([^{}\n]*)\}$")     # the block's attribute list, made by Text.para
+
+
+def anchored(md: str, block_id: str) -> str:
+    """A text block's Markdown with its anchor: in its attribute list, on the "not yet
+    translated" box, or in a new attribute list."""
+    hid, md = block_anchor(block_id), md.rstrip()
+    if not md or not hid:
+        return md
+    if md.startswith('<div class="untranslated"'):
+        return f'<div id="{hid}"' + md[len("<div"):]
+    if _ATTR_LIST.search(md):
+        return _ATTR_LIST.sub(lambda m: f"\n{{: #{hid} {m.group(1).strip()} }}", md, count=1)
+    return f"{md}\n{{: #{hid} }}"
+
+
 def r_paragraph(b: Block, t: Text, ctx) -> str:
     cls = "author-note" if b.attrs.get("region") == "footer" else ""
-    out = t.para(b.id, b.text, cls)
+    out = anchored(t.para(b.id, b.text, cls), b.id)
     for k, note in enumerate(b.attrs.get("notes", []) or [], 1):
         if note:
             zh_note = note.split(" / ")[0]
@@ -215,9 +231,8 @@ def r_list_item(b: Block, t: Text, ctx) -> str:
         body = f'<span lang="zh" class="untranslated">{body}</span> <em class="untranslated-marker">(not yet translated)</em>'
     else:
         body = t.tn(body, b.id, b.text)
-    if b.attrs.get("ordered"):
-        return f"{re.sub(r'[^0-9]', '', str(b.attrs.get('number') or '')) or 1}. {body}"
-    return f"- {body}"
+    marker = f"{re.sub(r'[^0-9]', '', str(b.attrs.get('number') or '')) or 1}." if b.attrs.get("ordered") else "-"
+    return f"{marker} {body.rstrip()}\n{' ' * (len(marker) + 1)}{{: #{block_anchor(b.id)} }}"   # the item's anchor
 
 
 def r_figure(b: Block, t: Text, ctx) -> str:
@@ -243,16 +258,9 @@ def r_table(b: Block, t: Text, ctx) -> str:
     return ctx["table_renderer"](b, t.lang, ctx["rel"])
 
 
-def r_byline(b: Block, t: Text, ctx) -> str:
-    return t.para(b.id, b.text, "byline")
-
-
-def r_dateline(b: Block, t: Text, ctx) -> str:
-    return t.para(b.id, b.text, "dateline")
-
-
-def r_subheadline(b: Block, t: Text, ctx) -> str:
-    return t.para(b.id, b.text, "subheadline")
+def r_styled(b: Block, t: Text, ctx) -> str:
+    """A byline, dateline or subheadline: a paragraph with its kind as class."""
+    return anchored(t.para(b.id, b.text, b.kind), b.id)
 
 
 def r_reference(b: Block, t: Text, ctx) -> str:
@@ -269,8 +277,8 @@ def r_reference(b: Block, t: Text, ctx) -> str:
 
 BLOCK_RENDERERS: dict[str, Callable] = {
     "paragraph": r_paragraph, "quote": r_paragraph, "note": r_paragraph,
-    "list_item": r_list_item, "figure": r_figure, "table": r_table, "byline": r_byline,
-    "dateline": r_dateline, "subheadline": r_subheadline, "reference": r_reference,
+    "list_item": r_list_item, "figure": r_figure, "table": r_table, "byline": r_styled,
+    "dateline": r_styled, "subheadline": r_styled, "reference": r_reference,
 }
 
 

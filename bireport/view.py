@@ -238,3 +238,9 @@ def table_view(table, lang: str, tr=None) -> TableView:
         head=_head(table, lang, tr), body=_body(table, lang, tr), note=T.note_text(table, lang, tr),
         footnotes=footnotes, findings=[T.finding_text(table, f, lang, tr) for f in T.shown_findings(table)],
         ncols=len(s.columns), downloads=T.download_paths(s.id, lang), ui=words)
+
+
+def block_anchor(block_id: str) -> str:
+    """A block's HTML id, the same in every view: its stable id within the document ("s3-p4");
+    made from the pipeline's own slugs only (the side-by-side English column suffixes it "-en")."""
+    return re.sub(r"[^\w-]", "", "-".join(block_id.split("/")[-2:]))

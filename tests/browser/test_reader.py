@@ -361,3 +361,54 @@ def test_browser_print_has_charts_and_no_chrome(browser, server, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     bare_text = subprocess.run(["pdftotext", str(bare), "-"], capture_output=True, text=True, check=True).stdout
     assert text.count("Year") >= bare_text.count("Year") + 5
+
+
+def _middle_paragraph(site_dir) -> str:
+    """A paragraph in the middle of the paper's long section 3 that follows another paragraph
+    (not right after a heading), by its block id."""
+    art = article(site_dir, f"en/{PAPER}/s3")
+    ids = [p["id"] for p in art.select("p[id]") if re.fullmatch(r"s[\d-]+-p\d+", p["id"])
+           and p.find_previous_sibling() is not None and p.find_previous_sibling().name == "p"
+           and re.fullmatch(r"s[\d-]+-p\d+", p.find_previous_sibling().get("id", ""))]
+    assert len(ids) >= 5, ids
+    return ids[len(ids) // 2]
+
+
+PLACE_JS = """(id) => {
+    const el = document.getElementById(id), head = document.querySelector('.md-header').getBoundingClientRect().bottom;
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, header: head, height: innerHeight, hash: location.hash};
+}"""
+
+
+@pytest.mark.parametrize("start,target", [("en", "zh"), ("en", "sbs"), ("sbs", "en"), ("zh", "sbs"), ("sbs", "zh"), ("zh", "en")])
+def test_switcher_keeps_the_paragraph_in_view(browser, server, site_dir, start, target):
+    """Scrolled to a paragraph in the middle of a long section, the reader who follows
+    中文 / English / 对照 finds the same paragraph (by its block id) on screen."""
+    block = _middle_paragraph(site_dir)
+    ctx, page = _open(browser, server, HEADING[start])
+    try:
+        # the paragraph's top just under the sticky header
+        page.evaluate("""(id) => { const el = document.getElementById(id), head = document.querySelector('.md-header');
+                                   window.scrollTo(0, el.getBoundingClientRect().top + scrollY - head.getBoundingClientRect().bottom - 10); }""",
+                      block)
+        page.wait_for_timeout(300)
+        before = page.evaluate(PLACE_JS, block)
+        with page.expect_navigation():
+            page.evaluate(f"""() => [...document.querySelectorAll('nav.view-switcher a')]
+                                    .find(a => a.textContent.trim().startsWith('{LABEL[target]}')).click()""")
+        page.wait_for_load_state("networkidle")
+        wait_for_charts(page)
+        page.wait_for_timeout(500)
+        after = page.evaluate(PLACE_JS, block)
+        url = page.url
+    finally:
+        ctx.close()
+    assert before and before["header"] < before["top"] < before["header"] + 40, before
+    assert url.split("#")[0].split("?")[0] == server.url(HEADING[target]), url
+    assert url.endswith("#" + block), f"{start} → {target}: {url} does not keep #{block}"
+    assert after is not None, f"{start} → {target}: no #{block} on the page"
+    # in view: not under the header, starting in the upper part of the screen
+    assert after["header"] - 2 <= after["top"] <= after["header"] + (after["height"] - after["header"]) / 3, \
+        f"{start} → {target}: paragraph {block} at {after}"

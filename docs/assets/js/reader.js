@@ -1,8 +1,9 @@
 /* The reader's place and language.
    1. The view switcher (中文 / English / 对照 pills and the header's language menu) keeps the place:
-      its links carry the nearest heading, table or figure above the top of the screen as their
-      #fragment (ids are shared by the three views: section ids such as #s3-3, #table-…, #chart-…;
-      the English column of a side-by-side page suffixes its ids with "-en").
+      its links carry the block (paragraph, list item …), heading, table or figure at the top of the
+      screen as their #fragment (ids are shared by the three views: block ids such as #s3-p4,
+      section ids such as #s3-3, #table-…, #chart-…; the English column of a side-by-side page
+      suffixes its ids with "-en").
    2. A side-by-side page speaks the reader's language: its interface (header, search box, footer)
       is English when the reader came from an English page (?from=en, else the last language read,
       kept in localStorage).
@@ -78,27 +79,36 @@
   }
 
   /* ---------------------------------------------------------------- 1. keep the place */
+  /* headings, tables and figures, and every text block (paragraph, list item, quotation, byline …:
+     the pipeline gives each one its stable block id, e.g. #s3-p4). Translator's notes exist on
+     English pages only and are no place to keep. */
   var ANCHORS = "article h1[id], article h2[id], article h3[id], article h4[id], article h5[id], article h6[id], " +
-                "article .data-table-wrap[id], article figure[id]";
+                "article .data-table-wrap[id], article figure[id], article p[id], article li[id], " +
+                "article div.untranslated[id]";
+  var SKIP = ".tn-notes, .footnote";
 
   function headerOffset() {
     var h = document.querySelector(".md-header");
     return (h ? h.getBoundingClientRect().bottom : 0) + 8;
   }
 
-  /* The reader's place: the first anchor in the upper third of the screen (the heading or table
-     being read), else the last one above the top of the screen (the section being read). */
+  /* The reader's place: the block at the top of the screen (the one being read) while at least
+     half of it is still on screen; once it has mostly scrolled away, the next one if that starts
+     in the upper third of the screen (a heading just below the top is where the reader is). */
   function place() {
     if (window.scrollY < 40) return "";
-    var limit = headerOffset(), upper = limit + (window.innerHeight - limit) / 3, best = "";
+    var limit = headerOffset(), upper = limit + (window.innerHeight - limit) / 3;
+    var best = null, rest = 0, next = null;
     var els = document.querySelectorAll(ANCHORS);
     for (var i = 0; i < els.length; i++) {
+      if (els[i].closest(SKIP)) continue;
       var r = els[i].getBoundingClientRect();
       if (!r.height && !r.width) continue;
-      if (r.top <= limit + 4) best = els[i].id;
-      else { if (r.top <= upper) best = els[i].id; break; }
+      if (r.top <= limit + 4) { best = els[i]; rest = r.height ? (r.bottom - limit) / r.height : 0; }
+      else { if (r.top <= upper) next = els[i]; break; }
     }
-    return best.replace(/-en$/, "");
+    var el = best && (rest >= 0.5 || !next) ? best : (next || best);
+    return el ? el.id.replace(/-en$/, "") : "";
   }
 
   function links() {
