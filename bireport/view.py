@@ -55,6 +55,33 @@ class LangView:
     def plain(self, ctx: str, zh: str) -> str:
         return strip_md(self.get(ctx, zh)[0])
 
+    def translator_notes(self, ctx: str, zh: str) -> list:
+        """The translator's notes shown with a segment: English only, only while its translation is."""
+        if self.lang != "en" or self.cat is None or not hasattr(self.cat, "notes"):
+            return []
+        return self.cat.notes(ctx, zh)
+
+    def front_field(self, doc, key: str) -> Segment:
+        """A front-matter field (abstract, keywords …): the translation memory first, then the
+        English the source itself prints (`<key>_en`), then the marked Chinese."""
+        zh = doc.front[key]
+        ctx = f"{doc.id}/front/{key}"
+        if self.lang == "en" and doc.front.get(f"{key}_en") and not self.tr(ctx, zh):
+            return Segment(doc.front[f"{key}_en"], "en")
+        return self.segment(ctx, zh)
+
+    def doc_title(self, doc) -> str:
+        """The document's title in this language, plain text (not escaped)."""
+        return self.plain(f"{doc.id}/meta/title", doc.meta.title["zh"])
+
+    def publisher(self, doc) -> str:
+        return self.plain(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])
+
+    def section_title(self, doc_id: str, s) -> str:
+        """A section's number and title in this language, plain text (not escaped)."""
+        title = self.plain(f"{doc_id}/{s.id}/title", s.title) if s.title else ""
+        return f"{section_number(s.number, self.lang)} {title}".strip() if s.number else title
+
 
 def strip_md(text: str) -> str:
     """Plain text of an inline-Markdown segment (titles, navigation, PDF metadata); not escaped:
@@ -84,6 +111,23 @@ def editorial_note(block_id: str, k: int, note: str, view: LangView) -> Segment:
     """The reader's note under a corrected block (zh part of 'zh / en' notes is the source)."""
     zh_note = note.split(" / ")[0]
     return view.segment(f"{block_id}/note{k}", zh_note)
+
+
+def heading_note(doc_id: str, section_id: str, k: int, note: str, view: LangView) -> Segment:
+    """The editor's note on a heading ("中文 / English" in the corrections file): the Chinese part;
+    in English a reviewed translation, else the English part, else the Chinese (marked)."""
+    zh, _, en = (note or "").partition(" / ")
+    if view.lang == "zh" or not zh:
+        return Segment(zh, "zh")
+    got = view.tr(f"{doc_id}/{section_id}/note{k}", zh) or en
+    return Segment(got, "en") if got else Segment(zh, "zh", True)
+
+
+def toc_title(doc, view: LangView):
+    """(index, toc entry) -> "number title" in `view`'s language (for the truncation sentence)."""
+    def title_of(i, e):
+        return f"{section_number(e['number'], view.lang)} {view.plain(f'{doc.id}/toc/{i}', e['title'])}".strip()
+    return title_of
 
 
 # ---------------------------------------------------------------- tables
