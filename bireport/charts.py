@@ -15,39 +15,46 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import altair as alt
 import pandas as pd
 
-from . import tables as T
+from . import chartsvg, tables as T
 from .atomic import write_atomic
+from .chartsvg import FONT, FONT_DIRS
 from .errors import BuildError, Problem
 from .ui import Words
 
-CHARTS_VERSION = "1"
-FONT = "Noto Sans CJK SC"
-FONT_DIRS = ["/usr/share/fonts/opentype/noto"]
+if TYPE_CHECKING:
+    import altair
+
+CHARTS_VERSION = "2"
 CACHE_FILE = ".charts-cache.json"
-PARALLEL_MIN = 6          # render in several processes only when at least this many SVGs are stale
-# Measured (2 cores, 20 SVGs): serial 4.2 s; 2 forked workers 2.6 s; 2 spawned workers slower than
-# serial (each re-imports pandas/altair). Forking is safe only while this process has no other
-# threads and has not started vl-convert's V8 itself (a forked copy of a running V8 deadlocks), so
-# the pool is used when both hold — `build.py build/generate`, not `mkdocs serve` (threads), where
-# the cache leaves few SVGs to render anyway. BIREPORT_CHART_WORKERS=1 turns it off.
-WORKERS_ENV = "BIREPORT_CHART_WORKERS"
-_vl_started = False       # vl-convert has run in this process
-last_workers = 1          # processes that rendered the last batch (for tests and the bench)
 
 Tr = Callable[[str, str], "str | None"]
 
-# Generic words, per language (not per table): bireport/ui.py, keys chart_*
-WORDS = Words("chart_")
+# Generic words, per language (not per table): bireport/ui.py, keys chart_*; English through the
+# translation memory (ui/chart_* in data/i18n/en/ui.po) when a `tr` is given
+
+
+def words(lang: str, tr: Tr | None = None) -> dict[str, str]:
+    return Words("chart_", tr)[lang]
+
+
+class _LazyAltair:
+    """Altair is imported when the first chart is built (in the SVG workers for a build), so
+    the pages and MkDocs do not wait for it."""
+
+    def __getattr__(self, name):
+        import altair
+
+        globals()["alt"] = altair
+        return getattr(altair, name)
+
+
+alt = _LazyAltair()
 UNIT_MEASURE = {"亿美元": "amount", "%": "share", "count": "count"}
 PALETTE = "tableau10"
 
@@ -99,8 +106,8 @@ def _unit(u, lang):
     return T.unit_label(u, lang)
 
 
-def _axis_title(unit: str, lang: str) -> str:
-    w = WORDS[lang]
+def _axis_title(unit: str, lang: str, tr: Tr = _no_tr) -> str:
+    w = words(lang, tr)
     return w[UNIT_MEASURE[unit]].format(u=_unit(unit, lang))
 
 
@@ -198,19 +205,19 @@ def _ratio_frame(table, lang, tr) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Chart builders
 
-def _tooltip(table, lang, with_group=False, key="year"):
-    w = WORDS[lang]
-    tips = [alt.Tooltip(f"{key}:{'O' if key == 'year' else 'N'}", title=_field_title(table, key, lang))]
+def _tooltip(table, lang, tr, with_group=False, key="year"):
+    w = words(lang, tr)
+    tips = [alt.Tooltip(f"{key}:{'O' if key == 'year' else 'N'}", title=_field_title(table, key, lang, tr))]
     if with_group:
         tips.append(alt.Tooltip("group:N", title=w["group"]))
     tips += [alt.Tooltip("series:N", title=w["series"]), alt.Tooltip("value_text:N", title=w["value"])]
     return tips
 
 
-def _field_title(table, name, lang):
+def _field_title(table, name, lang, tr=_no_tr):
     f = next((f for f in table.schema.fields if f["name"] == name), None)
     if f is None:
-        return WORDS[lang].get(name, name)
+        return words(lang, tr).get(name, name)
     return f[lang] or f["zh"]
 
 
@@ -228,13 +235,13 @@ def _line(table, df, lang, tr):
     for unit_key in _units(df):
         d = df[df["unit_key"] == unit_key]
         enc = dict(
-            x=alt.X("year:O", title=_field_title(table, "year", lang), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang)),
+            x=alt.X("year:O", title=_field_title(table, "year", lang, tr), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang, tr)),
                     scale=alt.Scale(zero=unit_key != "%")),
             color=alt.Color(f"{color_field}:N", title=None, sort=list(dict.fromkeys(d[color_field])),
                             scale=alt.Scale(scheme=PALETTE),
                             legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
-            tooltip=_tooltip(table, lang, with_group="group" in d),
+            tooltip=_tooltip(table, lang, tr, with_group="group" in d),
         )
         if stroke:
             enc["strokeDash"] = alt.StrokeDash(f"{stroke}:N", title=None,
@@ -257,12 +264,12 @@ def _stacked_bar(table, df, lang, tr):
     unit_key = _units(df)[0]
     order = list(dict.fromkeys(df["series"]))
     return alt.Chart(df).mark_bar().encode(
-        x=alt.X("year:O", title=_field_title(table, "year", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("sum(value):Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang))),
+        x=alt.X("year:O", title=_field_title(table, "year", lang, tr), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(value):Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang, tr))),
         color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(scheme=PALETTE),
                         legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
         order=alt.Order("series_order:Q"),
-        tooltip=_tooltip(table, lang),
+        tooltip=_tooltip(table, lang, tr),
     ).transform_calculate(
         series_order=f"indexof({json.dumps(order, ensure_ascii=False)}, datum.series)"
     ).properties(width=560, height=320)
@@ -276,9 +283,9 @@ def _hbar_blocks(table, df, lang, tr):
         base = alt.Chart(d).encode(
             y=alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=640),
                     sort=alt.EncodingSortField(field="value", op="sum", order="descending")),
-            x=alt.X("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang))),
-            tooltip=[alt.Tooltip("category:N", title=_field_title(table, "category", lang)),
-                     alt.Tooltip("value_text:N", title=WORDS[lang]["value"])])
+            x=alt.X("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang, tr))),
+            tooltip=[alt.Tooltip("category:N", title=_field_title(table, "category", lang, tr)),
+                     alt.Tooltip("value_text:N", title=words(lang, tr)["value"])])
         bars = base.mark_bar(color="#4c78a8")
         text = base.mark_text(align="left", dx=3, fontSize=11).encode(text="value_text:N")
         panels.append((bars + text).properties(title=alt.TitleParams(grp, anchor="start", fontSize=13),
@@ -297,8 +304,8 @@ def _small_multiples(table, df, lang, tr):
         ser = d["series"].iloc[0]
         ch = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=14)).encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-90, values=[2012, 2015, 2018, 2021, 2023])),
-            y=alt.Y("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang))),
-            tooltip=_tooltip(table, lang, with_group=True),
+            y=alt.Y("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang, tr))),
+            tooltip=_tooltip(table, lang, tr, with_group=True),
         ).properties(width=150, height=90).facet(
             facet=alt.Facet(f"{facet}:N", title=None, sort=list(dict.fromkeys(d[facet])),
                             header=alt.Header(labelFontSize=12)),
@@ -317,11 +324,11 @@ def _ratio_bar(table, df, lang, tr):
     r["ratio_text"] = [f"{v:.1f}%" for v in r["ratio"]]
     base = alt.Chart(r).encode(
         y=alt.Y("series_label:N", title=None, sort=list(r["series_label"]), axis=alt.Axis(labelLimit=300)),
-        x=alt.X("ratio:Q", axis=alt.Axis(title=WORDS[lang]["ratio"].format(num=num, den=den, den_lc=den.lower()),
+        x=alt.X("ratio:Q", axis=alt.Axis(title=words(lang, tr)["ratio"].format(num=num, den=den, den_lc=den.lower()),
                                          labelExpr="datum.label + '%'")),
-        tooltip=[alt.Tooltip("series_label:N", title=WORDS[lang]["series"]),
+        tooltip=[alt.Tooltip("series_label:N", title=words(lang, tr)["series"]),
                  alt.Tooltip("num_text:N", title=num), alt.Tooltip("den_text:N", title=den),
-                 alt.Tooltip("ratio_text:N", title=WORDS[lang]["ratio"].format(num=num, den=den, den_lc=den.lower()))])
+                 alt.Tooltip("ratio_text:N", title=words(lang, tr)["ratio"].format(num=num, den=den, den_lc=den.lower()))])
     return (base.mark_bar(color="#e45756") + base.mark_text(align="left", dx=3).encode(text="ratio_text:N")) \
         .properties(width=480, height=alt.Step(26))
 
@@ -330,7 +337,7 @@ BUILDERS = {"line": _line, "stacked_bar": _stacked_bar, "hbar_blocks": _hbar_blo
             "small_multiples": _small_multiples, "ratio_bar": _ratio_bar}
 
 
-def chart(table: T.Table, lang: str, tr: Tr = _no_tr) -> alt.TopLevelMixin:
+def chart(table: T.Table, lang: str, tr: Tr = _no_tr) -> "altair.TopLevelMixin":
     """The Altair chart of a table in `lang`."""
     df = chart_frame(table, lang, tr)
     ch = BUILDERS[table.schema.chart["type"]](table, df, lang, tr)
@@ -342,9 +349,11 @@ def chart(table: T.Table, lang: str, tr: Tr = _no_tr) -> alt.TopLevelMixin:
     ).configure(font=FONT).configure_view(stroke=None).configure_axis(labelFontSize=11, titleFontSize=12)
 
 
-def spec(table: T.Table, lang: str, tr: Tr = _no_tr) -> dict:
-    """The Vega-Lite spec (validated by Altair against the Vega-Lite schema)."""
-    return chart(table, lang, tr).to_dict(validate=True)
+def spec(table: T.Table, lang: str, tr: Tr = _no_tr, validate: bool = False) -> dict:
+    """The Vega-Lite spec. The build does not re-validate it against the Vega-Lite schema: what an
+    editor controls (the chart options in presentation.yaml) is checked when the tables load
+    (tables.presentation.check_chart_spec), and the tests validate every spec the builders make."""
+    return chart(table, lang, tr).to_dict(validate=validate)
 
 
 def spec_json(sp: dict) -> str:
@@ -352,30 +361,9 @@ def spec_json(sp: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Rendering + cache
+# Cache and rendering (the SVGs: chartsvg.py)
 
-_fonts_registered = False
-
-
-def _register_fonts() -> None:
-    global _fonts_registered
-    if not _fonts_registered:
-        import vl_convert as vlc
-        for d in FONT_DIRS:
-            if Path(d).is_dir():
-                vlc.register_font_directory(d)
-        _fonts_registered = True
-
-
-def render_svg(spec_text: str) -> str:
-    """SVG from a Vega-Lite JSON string (no network access)."""
-    global _vl_started
-    import vl_convert as vlc
-    _vl_started = True
-    _register_fonts()
-    return vlc.vegalite_to_svg(spec_text, allowed_base_urls=[])
-
-
+render_svg = chartsvg.render_svg
 _CODE_KEY: str | None = None
 
 
@@ -387,11 +375,13 @@ def _code_key(code: list[Path] | None = None, font_dirs: list[str] | None = None
     default = code is None and font_dirs is None
     if default and _CODE_KEY is not None:
         return _CODE_KEY
-    import vl_convert
+    import importlib.metadata as md
 
     if code is None:
-        code = [Path(__file__), Path(__file__).with_name("ui.py"), *sorted(Path(T.__file__).parent.glob("*.py"))]
-    h = hashlib.sha256(f"{CHARTS_VERSION}|{alt.__version__}|{vl_convert.__version__}|{FONT}".encode())
+        code = [Path(__file__), Path(chartsvg.__file__), Path(__file__).with_name("ui.py"),
+                *sorted(Path(T.__file__).parent.glob("*.py"))]
+    versions = "|".join(md.version(p) for p in ("altair", "vl-convert-python"))
+    h = hashlib.sha256(f"{CHARTS_VERSION}|{versions}|{FONT}".encode())
     for f in code:
         h.update(f.name.encode() + b"\0" + f.read_bytes())
     for d in FONT_DIRS if font_dirs is None else font_dirs:
@@ -405,35 +395,34 @@ def _code_key(code: list[Path] | None = None, font_dirs: list[str] | None = None
 
 
 def content_hash(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
-    """Hash of every input of one chart: CSV + schema + language + the resolved translations +
-    the code, library versions and fonts (`_code_key`)."""
+    """Hash of every input of one chart: CSV + schema + language + the resolved translations
+    (the table's strings and the chart words) + the code, library versions and fonts (`_code_key`)."""
     h = hashlib.sha256()
     resolved = [(c, tr(c, zh) if lang != "zh" else None) for c, zh, _ in strings(table)] if lang != "zh" else []
     schema = json.dumps(dataclasses.asdict(table.schema), ensure_ascii=False, sort_keys=True, default=str)
-    for part in (T.csv_text(table), schema, lang,
-                 json.dumps(resolved, ensure_ascii=False), _code_key()):
+    for part in (T.csv_text(table), schema, lang, json.dumps(resolved, ensure_ascii=False),
+                 json.dumps(words(lang, tr), ensure_ascii=False, sort_keys=True), _code_key()):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
 
 
 def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
-                 langs=("zh", "en"), pending: list | None = None) -> dict[str, dict[str, dict]]:
+                 langs=("zh", "en"), pending: list | None = None,
+                 subset: Callable[[tuple], Tr] | None = None) -> dict[str, dict[str, dict]]:
     """Write <id>.<lang>.vl.json and .svg per table and language; skip unchanged ones (cache).
 
-    With a `pending` list, stale SVGs are not rendered here: their jobs are appended to it for
-    `render_pending` (the build renders them while MkDocs builds the site)."""
+    With a `pending` list, stale charts are not made here: their jobs (chartsvg.Job) are appended
+    to it for `start_jobs` (the build starts them at once and writes them while MkDocs builds
+    the site). `subset(prefixes)` (i18n.Catalog.subset) gives each job the part of the translation
+    memory a chart reads, small enough to send to a worker process.
+    Returns {table id: {lang: {json, svg, description, title, source}}}."""
     T.check_unique(tables)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    cache_path = out_dir / CACHE_FILE
-    try:
-        cache = json.loads(cache_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        cache = {}
+    cache = _read_cache(out_dir)
     result: dict[str, dict[str, dict]] = {}
-    stale: list[tuple[T.Table, str, Path, Path]] = []
-    new_cache = dict(cache)   # tables not in this call keep their entries
+    stale: list[chartsvg.Job] = []
     for t in sorted(tables, key=lambda t: t.id):
         for lang in langs:
             jp, sp = out_dir / f"{t.id}.{lang}.vl.json", out_dir / f"{t.id}.{lang}.svg"
@@ -445,113 +434,68 @@ def build_charts(tables: list[T.Table], out_dir: Path, tr: Tr = _no_tr,
                                                  "source": source_note(t, lang, tr)}
             if cache.get(name) == h and jp.exists() and sp.exists():
                 continue
-            stale.append((t, lang, jp, sp))
-            if pending is None:
-                new_cache[name] = h
-            else:                                   # spec + SVG made (and recorded) later
-                new_cache.pop(name, None)
-                pending.append((name, h, sp, (t, lang, jp, tr)))
+            job_tr = subset(TR_PREFIXES(t.id)) if subset is not None else tr
+            stale.append(chartsvg.Job(name, h, jp, sp, partial(_spec_text, t, lang, job_tr), size=len(t.data)))
     if pending is not None:
-        write_atomic(cache_path, json.dumps(dict(sorted(new_cache.items())), indent=1) + "\n")
+        pending.extend(stale)
+        _write_cache(out_dir, {j.name: None for j in stale})     # recorded again when written
         return result
-    with _SvgRenderer(len(stale)) as renderer:     # workers warm up while the specs are built
-        pending = []
-        for t, lang, jp, sp in stale:
-            text = _spec_text(t, lang, tr)
-            write_atomic(jp, text)
-            pending.append((sp, renderer.submit(text)))
-        for sp, svg in pending:
-            write_atomic(sp, svg())
-    write_atomic(cache_path, json.dumps(dict(sorted(new_cache.items())), indent=1) + "\n")
+    start_jobs(stale, out_dir).finish()
     return result
+
+
+def TR_PREFIXES(table_id: str) -> tuple[str, ...]:
+    """The translation-memory entries a chart reads: its table's and its own strings, the UI words."""
+    return (f"table/{table_id}/", f"chart/{table_id}/", "ui/")
 
 
 def _spec_text(t: T.Table, lang: str, tr: Tr) -> str:
     try:
         return spec_json(spec(t, lang, tr))
-    except Exception as exc:  # schema validation or builder failure: name the table
+    except Exception as exc:  # builder failure: name the table
         raise BuildError(Problem(t.schema.source_file, t.schema.caption_line,
                                  f"chart for {t.id} ({lang}) failed: {exc}",
                                  "check the chart spec in data/tables/presentation.yaml")) from exc
 
 
-def render_pending(pending: list, out_dir: Path) -> list[Path]:
-    """Make the specs and SVGs `build_charts(..., pending=[])` left out; record them in the
-    cache. Returns the files written (.vl.json and .svg)."""
-    out_dir = Path(out_dir)
-    written = []
-    with _SvgRenderer(len(pending)) as renderer:     # workers warm up while the specs are built
-        jobs = []
-        for name, h, sp, (t, lang, jp, tr) in pending:
-            text = _spec_text(t, lang, tr)
-            write_atomic(jp, text)
-            written.append(jp)
-            jobs.append((sp, renderer.submit(text)))
-        for sp, svg in jobs:
-            write_atomic(sp, svg())
-            written.append(sp)
-    cache_path = out_dir / CACHE_FILE
+class _Started:
+    """The started jobs of `start_jobs`; `finish()` writes the files and records them in the cache."""
+
+    def __init__(self, jobs: list, out_dir: Path, workers=None):
+        self.out_dir, self.run = Path(out_dir), chartsvg.start(jobs, workers)
+
+    def finish(self) -> list[Path]:
+        done = self.run.finish()
+        _write_cache(self.out_dir, {j.name: j.key for j in done})
+        return [p for j in done for p in (j.json_path, j.svg_path)]
+
+    def abort(self) -> None:
+        """Stop the workers (the build failed); nothing is written."""
+        self.run.abort()
+
+
+def start_jobs(jobs: list, out_dir: Path, workers=None) -> _Started:
+    """Start making the specs and SVGs of stale charts: in `workers` (chartsvg.Workers, started
+    early by the build), else in worker processes made now when possible, else at `finish`."""
+    return _Started(jobs, out_dir, workers)
+
+
+def _read_cache(out_dir: Path) -> dict:
     try:
-        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        return json.loads((Path(out_dir) / CACHE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        cache = {}
-    cache.update({name: h for name, h, _sp, _job in pending})
-    write_atomic(cache_path, json.dumps(dict(sorted(cache.items())), indent=1) + "\n")
-    return written
+        return {}
 
 
-def _workers() -> int:
-    """How many processes render SVGs: 1 unless forking is safe (see PARALLEL_MIN)."""
-    import threading
-
-    wanted = int(os.environ.get(WORKERS_ENV, "") or min(2, os.cpu_count() or 1))
-    if wanted <= 1 or _vl_started or threading.active_count() > 1 \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return wanted
-
-
-WARM_UP = json.dumps({"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-                      "mark": {"type": "text", "font": FONT}, "encoding": {"text": {"value": "中文 English"}}})
-
-
-class _SvgRenderer:
-    """Renders SVGs: in forked worker processes when that is safe and there is enough work (the
-    workers start first and warm up V8 and the fonts while the parent builds the specs), else
-    in this process. `submit(text)` returns a callable giving the SVG."""
-
-    def __init__(self, stale: int):
-        global last_workers
-        self.pool = None
-        workers = last_workers = _workers() if stale >= PARALLEL_MIN else 1
-        if workers > 1 and stale >= PARALLEL_MIN:
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-            for _ in range(workers):
-                self.pool.submit(render_svg, WARM_UP)
-
-    def submit(self, text: str):
-        if self.pool is not None:
-            try:
-                future = self.pool.submit(render_svg, text)
-            except BrokenProcessPool:
-                self.pool = None
-            else:
-                def result():
-                    try:
-                        return future.result()
-                    except BrokenProcessPool:          # a worker died: render here instead
-                        return render_svg(text)
-                return result
-        svg = render_svg(text)
-        return lambda: svg
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
-        return False
+def _write_cache(out_dir: Path, entries: dict) -> None:
+    """Update the cache: name -> content hash (None removes the entry)."""
+    cache = _read_cache(out_dir)
+    for name, key in entries.items():
+        if key is None:
+            cache.pop(name, None)
+        else:
+            cache[name] = key
+    write_atomic(Path(out_dir) / CACHE_FILE, json.dumps(dict(sorted(cache.items())), indent=1) + "\n")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -241,6 +241,18 @@ def place_notes(text: str, calls: list[tuple[str, str]], escape=lambda s: s) -> 
     return text
 
 
+class Translations:
+    """`tr(ctx, msgid)` over a plain dict {msgctxt: (msgid, msgstr)}: the same answers as
+    `Catalog.get` for the entries it holds (None when missing or stale)."""
+
+    def __init__(self, entries: dict[str, tuple[str, str]]):
+        self.entries = entries
+
+    def __call__(self, ctx: str, msgid: str) -> str | None:
+        e = self.entries.get(ctx)
+        return e[1] if e is not None and e[0] == msgid else None
+
+
 class Catalog:
     """Read-only view of the translation memory used while rendering."""
 
@@ -275,6 +287,12 @@ class Catalog:
             pos = msgstr.find(n.anchor) if n.anchor else -1
             return pos + len(n.anchor) if pos >= 0 else len(msgstr)
         return sorted(translator_notes(self.entries[ctx]), key=where)
+
+    def subset(self, prefixes: tuple[str, ...]) -> "Translations":
+        """The reviewed translations whose msgctxt starts with one of `prefixes`, as a small
+        picklable translator (handed to the chart workers with their jobs)."""
+        return Translations({c: (e.msgid, e.msgstr) for c, e in self.entries.items()
+                             if c.startswith(prefixes) and e.msgstr and not e.fuzzy})
 
     def status(self, ctx: str, msgid: str) -> str:
         e = self.entries.get(ctx)

@@ -114,8 +114,8 @@ class Result:
     stats: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     skipped: bool = False
-    svg_pending: list | None = None
-    """Chart SVGs still to render (generate(defer_svg=True))."""
+    svg_jobs: object | None = None
+    """Chart specs and SVGs started but not yet written (generate(defer_svg=True)): `.finish()`."""
     tables: dict = field(default_factory=dict)
     findings: list = field(default_factory=list)
 
@@ -140,15 +140,16 @@ def stage_ingest(paths: Paths):
 
 def stage_charts(ctx: Context, changed: set[str], pending: list | None = None):
     """Charts (Vega-Lite JSON + SVG per language, content-hash cached) for the tables of changed
-    documents, and the table renderer the pages use. With `pending`, stale SVGs are left for
-    `charts.render_pending` (the build renders them while MkDocs runs)."""
+    documents, and the table renderer the pages use. With `pending`, stale charts are left as jobs
+    for `charts.start_jobs` (the build starts them at once and writes them while MkDocs runs)."""
     from . import charts as charts_mod, tables as tables_mod
 
     charts_out = ctx.paths.build / "charts"
     charts_out.mkdir(parents=True, exist_ok=True)
     todo = [t for t in ctx.tables.values() if t.schema.doc in changed]
     try:
-        chart_info = charts_mod.build_charts(todo, charts_out, ctx.tr, pending=pending) if todo else {}
+        chart_info = charts_mod.build_charts(todo, charts_out, ctx.tr, pending=pending,
+                                             subset=ctx.cat.subset) if todo else {}
     except BuildError:
         raise
     except Exception as exc:  # noqa: BLE001 - a bug met by some table: readable error + log
@@ -331,10 +332,12 @@ def write_tree(files: dict[str, str], paths: Paths, binary: dict[str, Path], blo
     return written
 
 
-def generate(root: Path, quiet: bool = False, force: bool = False, defer_svg: bool = False) -> Result:
+def generate(root: Path, quiet: bool = False, force: bool = False, defer_svg: bool = False,
+             svg_workers=None) -> Result:
     """Gather and validate everything, then write. Skips entirely when no input changed;
     otherwise re-renders only the documents whose inputs changed. With `defer_svg`, stale chart
-    SVGs are left in `Result.svg_pending` for the caller (`build`), which also stamps the inputs."""
+    charts are started in worker processes (they work while the pages are rendered and MkDocs runs)
+    and left in `Result.svg_jobs` for the caller (`build`), which writes them and stamps the inputs."""
     paths = Paths(Path(root))
     res = Result()
     stamp = paths.build / "generate.hash"
@@ -349,36 +352,45 @@ def generate(root: Path, quiet: bool = False, force: bool = False, defer_svg: bo
     cache = PageCache(paths, docs)
     changed = {d.id for d in docs} if force else cache.changed()
     res.timings["gather"], t = time.perf_counter() - t, time.perf_counter()
-    res.svg_pending = [] if defer_svg else None
-    table_renderer = stage_charts(ctx, changed, res.svg_pending)
-    for f in res.findings:
-        _log(quiet, f)
-    res.timings["charts"], t = time.perf_counter() - t, time.perf_counter()
-    renderer = Renderer(paths.templates, cat, table_renderer, glossary)
-    files = stage_render(renderer, docs, changed, cache, paths.build / "log")
-    files.update(_data_pages(renderer, tables_by_id, cat, docs))
-    files.update(editorial.pages(renderer, docs, tables_by_id, cat.get))   # the editor's report per document
-    binary = {f"data/tables/{f.name}": f for f in sorted(paths.tables.glob("*")) if f.is_file()}
-    binary.update({f"assets/charts/{f.name}": f for f in sorted((paths.build / "charts").glob("*"))
-                   if f.suffix in (".json", ".svg") and not f.name.startswith(".")})
-    res.timings["render"], t = time.perf_counter() - t, time.perf_counter()
-    fidelity.check(docs, files)           # nothing lost: every source sentence is on a Chinese page
-    res.timings["fidelity"], t = time.perf_counter() - t, time.perf_counter()
-    write_nav(paths, docs, cat)
-    write_jieba_dict(paths.root, glossary)
-    for name, text in sorted(table_files.items()):
-        write_atomic(paths.tables / name, text)
-        _log(quiet, f"wrote data/tables/{name}")
-    binary.update({f"data/tables/{name}": paths.tables / name for name in table_files})
-    from .tables import download_files
+    pending = [] if defer_svg else None
+    table_renderer = stage_charts(ctx, changed, pending)
+    if pending:
+        from .charts import start_jobs
 
-    # deferred (build): the downloads are written while MkDocs runs, like the chart SVGs
-    blobs = {} if defer_svg else download_files(list(tables_by_id.values()), paths.tables, ctx.tr)
-    written = write_tree(files, paths, binary, blobs, keep=("downloads",) if defer_svg else ())
-    cache.commit()
-    if not defer_svg:
-        stamp.write_text(input_hash(paths))   # after writing: generation itself may update mkdocs.yml (nav)
-    res.timings["write"] = time.perf_counter() - t
+        res.svg_jobs = start_jobs(pending, paths.build / "charts", svg_workers)
+    try:                                  # (the chart workers are stopped if anything fails)
+        for f in res.findings:
+            _log(quiet, f)
+        res.timings["charts"], t = time.perf_counter() - t, time.perf_counter()
+        renderer = Renderer(paths.templates, cat, table_renderer, glossary)
+        files = stage_render(renderer, docs, changed, cache, paths.build / "log")
+        files.update(_data_pages(renderer, tables_by_id, cat, docs))
+        files.update(editorial.pages(renderer, docs, tables_by_id, cat.get))   # the editor's report per document
+        binary = {f"data/tables/{f.name}": f for f in sorted(paths.tables.glob("*")) if f.is_file()}
+        binary.update({f"assets/charts/{f.name}": f for f in sorted((paths.build / "charts").glob("*"))
+                       if f.suffix in (".json", ".svg") and not f.name.startswith(".")})
+        res.timings["render"], t = time.perf_counter() - t, time.perf_counter()
+        fidelity.check(docs, files)           # nothing lost: every source sentence is on a Chinese page
+        res.timings["fidelity"], t = time.perf_counter() - t, time.perf_counter()
+        write_nav(paths, docs, cat)
+        write_jieba_dict(paths.root, glossary)
+        for name, text in sorted(table_files.items()):
+            write_atomic(paths.tables / name, text)
+            _log(quiet, f"wrote data/tables/{name}")
+        binary.update({f"data/tables/{name}": paths.tables / name for name in table_files})
+        from .tables import download_files
+
+        # deferred (build): the downloads are written while MkDocs runs, like the chart SVGs
+        blobs = {} if defer_svg else download_files(list(tables_by_id.values()), paths.tables, ctx.tr)
+        written = write_tree(files, paths, binary, blobs, keep=("downloads",) if defer_svg else ())
+        cache.commit()
+        if not defer_svg:
+            stamp.write_text(input_hash(paths))   # after writing: generation itself may update mkdocs.yml (nav)
+        res.timings["write"] = time.perf_counter() - t
+    except BaseException:
+        if res.svg_jobs is not None:
+            res.svg_jobs.abort()
+        raise
     res.docs, res.stats, res.tables = docs, renderer.stats, tables_by_id
     res.stats["changed_documents"] = sorted(changed)
     res.stats["files_written"] = written
@@ -408,11 +420,19 @@ def build(root: Path, pdf: bool = True, strict: bool = False, quiet: bool = Fals
     PDFs and the site. MkDocs builds the site in a subprocess while this process runs the
     translation QA, renders the stale chart SVGs and the PDFs; those files are then added to the
     staged site, which replaces site/ (a failure leaves the last good site/ in place)."""
-    from . import charts as charts_mod, qa
+    from . import chartsvg, qa
 
     paths = Paths(Path(root))
     t = time.perf_counter()
-    res = generate(paths.root, quiet=quiet, force=force, defer_svg=True)
+    workers = chartsvg.Workers.start()           # warm up on the idle core while the inputs are read
+    try:
+        res = generate(paths.root, quiet=quiet, force=force, defer_svg=True, svg_workers=workers)
+    except BaseException:
+        if workers is not None:
+            workers.close()
+        raise
+    if res.svg_jobs is None and workers is not None:
+        workers.close()                          # no stale chart
     ctx = res.context or gather(paths)          # generation skipped: inputs unchanged
     res.context, res.docs = ctx, ctx.docs
     res.timings["generate"], t = time.perf_counter() - t, time.perf_counter()
@@ -425,10 +445,12 @@ def build(root: Path, pdf: bool = True, strict: bool = False, quiet: bool = Fals
             qa.print_summary(report, console)
         if strict and report.blocking():
             raise BuildError(report.blocking_problems())
-        for f in charts_mod.render_pending(res.svg_pending, paths.build / "charts") if res.svg_pending else []:
+        for f in res.svg_jobs.finish() if res.svg_jobs is not None else []:
             target = paths.docs / "assets" / "charts" / f.name
             write_atomic(target, f.read_bytes())
             late[f"assets/charts/{f.name}"] = target
+        if workers is not None:
+            workers.close()
         res.timings["svg"], t = time.perf_counter() - t, time.perf_counter()
         if not res.skipped:
             late.update(write_downloads(ctx))
@@ -443,6 +465,10 @@ def build(root: Path, pdf: bool = True, strict: bool = False, quiet: bool = Fals
     except BaseException:
         mkdocs.kill()
         mkdocs.wait()
+        if res.svg_jobs is not None:
+            res.svg_jobs.abort()
+        if workers is not None:
+            workers.close()
         raise
     finish_mkdocs(mkdocs, paths, late)
     res.timings["mkdocs (wait)"] = time.perf_counter() - t

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bireport import charts as C  # noqa: E402
+from bireport import chartsvg  # noqa: E402
 from bireport import tables as T  # noqa: E402
 
 TABLES_DIR = ROOT / "data" / "tables"
@@ -58,7 +59,8 @@ def test_spec_validates_against_vega_lite_schema(built, tid, lang):
     assert errors == [], errors[:1]
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
     assert spec["description"] and spec["title"]["subtitle"]          # description + source line
-    assert spec["config"]["font"] == "Noto Sans CJK SC"
+    assert spec["config"]["font"].startswith("Liberation Sans, Arial")      # Latin face first, CJK fallback
+    assert "Noto Sans CJK SC" in spec["config"]["font"] and spec["config"]["font"].endswith("sans-serif")
     assert "tooltip" in json.dumps(spec)
 
 
@@ -155,10 +157,10 @@ def test_vendored_js_matches_altair():
 RENDER = """
 import json, sys
 from pathlib import Path
-from bireport import charts as C, tables as T
+from bireport import charts as C, chartsvg, tables as T
 ids = json.loads(sys.argv[2])
 C.build_charts([T.load_table(i, Path(sys.argv[3])) for i in ids], Path(sys.argv[1]))
-print(C.last_workers)
+print(chartsvg.last_workers)
 """
 
 
@@ -166,35 +168,65 @@ def test_svgs_rendered_in_forked_workers_equal_serial_ones(tmp_path):
     """`build.py build` renders stale SVGs on both cores (forked workers); the result is the same."""
     import subprocess
 
-    ids = IDS[:4]                                            # 8 SVGs >= PARALLEL_MIN
+    ids = IDS[:4]                                            # 8 SVGs >= chartsvg.PARALLEL_MIN
     outs = {}
-    for workers in ("2", "1"):
+    for workers, processes in (("2", "2"), ("0", "1")):       # 0: no worker, this process renders
         out = tmp_path / workers
-        env = {**os.environ, C.WORKERS_ENV: workers}
+        env = {**os.environ, chartsvg.WORKERS_ENV: workers}
         run = subprocess.run([sys.executable, "-c", RENDER, str(out), json.dumps(ids), str(TABLES_DIR)],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr
-        assert run.stdout.split()[-1] == workers
+        assert run.stdout.split()[-1] == processes
         outs[workers] = {p.name: p.read_bytes() for p in sorted(out.glob("*.svg"))}
-    assert len(outs["2"]) == 2 * len(ids) and outs["2"] == outs["1"]
+    assert len(outs["2"]) == 2 * len(ids) and outs["2"] == outs["0"]
+
+
+def test_worker_jobs_get_every_translation_a_chart_reads():
+    """A chart job sent to a worker carries only its part of the translation memory
+    (Catalog.subset): the English spec made from it equals the one made from the whole catalog."""
+    from bireport.i18n import Catalog
+
+    cat = Catalog(ROOT / "data" / "i18n")
+    for tid in IDS:
+        sub = cat.subset(C.TR_PREFIXES(tid))
+        assert C.spec(table(tid), "en", sub) == C.spec(table(tid), "en", cat.get), tid
+
+
+def test_chart_words_follow_the_translation_memory():
+    """The charts' own words (axis titles, tooltips) are interface strings: English comes from
+    ui.po's ui/chart_* entries, like every other interface string."""
+    from bireport.ui import STRINGS
+
+    zh_value = STRINGS["chart_value"][0]
+
+    def tr(ctx, zh):
+        return "Figure shown" if (ctx, zh) == ("ui/chart_value", zh_value) else None
+
+    tid = "zhao-liu-decoupling-2025-t2"          # a line chart: its tooltips name the value
+    plain, edited = json.dumps(C.spec(table(tid), "en")), json.dumps(C.spec(table(tid), "en", tr))
+    assert '"title": "Figure shown"' in edited and "Figure shown" not in plain
+    assert C.content_hash(table(tid), "en", tr) != C.content_hash(table(tid), "en")
 
 
 def test_no_fork_when_unsafe(monkeypatch):
-    """A forked copy of a running V8, or of a process with other threads, can deadlock."""
+    """A forked copy of a running V8, or of a process with other threads, can deadlock: no
+    worker processes then (0: the work is done in this process)."""
     import threading
 
-    monkeypatch.setenv(C.WORKERS_ENV, "2")
-    monkeypatch.setattr(C, "_vl_started", False)
+    monkeypatch.setenv(chartsvg.WORKERS_ENV, "2")
+    monkeypatch.setattr(chartsvg, "_vl_started", False)
     monkeypatch.setattr(threading, "active_count", lambda: 1)
-    assert C._workers() == 2
+    assert chartsvg.workers() == 2
     monkeypatch.setattr(threading, "active_count", lambda: 3)          # e.g. mkdocs serve
-    assert C._workers() == 1
+    assert chartsvg.workers() == 0
     monkeypatch.setattr(threading, "active_count", lambda: 1)
-    monkeypatch.setattr(C, "_vl_started", True)                       # V8 running in this process
-    assert C._workers() == 1
-    monkeypatch.setattr(C, "_vl_started", False)
-    monkeypatch.setenv(C.WORKERS_ENV, "1")
-    assert C._workers() == 1
+    monkeypatch.setattr(chartsvg, "_vl_started", True)                # V8 running in this process
+    assert chartsvg.workers() == 0
+    monkeypatch.setattr(chartsvg, "_vl_started", False)
+    monkeypatch.setenv(chartsvg.WORKERS_ENV, "1")
+    assert chartsvg.workers() == 1
+    monkeypatch.setenv(chartsvg.WORKERS_ENV, "0")
+    assert chartsvg.workers() == 0
 
 
 def test_cache_key_covers_formatting_code_and_fonts(tmp_path):
