@@ -172,6 +172,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         'Figure {n}. '),
     'table_label': ('表{n} ',
         'Table {n}. '),
+    'table_field_year': ('年份',
+        'Year'),
+    'table_field_category': ('类别',
+        'Category'),
+    'table_field_group': ('分组',
+        'Group'),
+    'table_field_series': ('指标',
+        'Series'),
+    'table_field_unit': ('单位',
+        'Unit'),
+    'table_field_value': ('数值',
+        'Value'),
 }
 UI = STRINGS            # the name render.py and i18n.py used
 

@@ -175,16 +175,14 @@ class TableView:
     ncols: int
     downloads: dict = field(default_factory=dict)   # kind -> path relative to the site root
     ui: dict = field(default_factory=dict)          # the interface words around the table
-    data_header: list[str] = field(default_factory=list)      # the tidy data (downloads): field names
+    data_fields: list[str] = field(default_factory=list)      # the tidy data (downloads): CSV field names
+    data_header: list[str] = field(default_factory=list)      # … as readers see them
     data: list[list[Cell]] = field(default_factory=list)       # one observation per row, as shown
 
 
-# Field names of the tidy data (downloads) in each language; internal columns (source_line) have none.
-FIELD_NAMES = {
-    "zh": {"year": "年份", "category": "类别", "group": "分组", "series": "指标", "unit": "单位", "value": "数值"},
-    "en": {"year": "Year", "category": "Category", "group": "Group", "series": "Series", "unit": "Unit",
-           "value": "Value"},
-}
+# The fields of the tidy data readers get (their names: ui.py `table_field_*`); internal columns
+# (source_line) are left out.
+DATA_FIELDS = ("year", "category", "group", "series", "unit", "value")
 
 
 @dataclass
@@ -210,12 +208,13 @@ def observations(table, lang: str, tr=None) -> list[Observation]:
     return out
 
 
-def _tidy(table, lang: str, obs: list[Observation]) -> tuple[list[str], list[list[Cell]]]:
-    """(header, rows) of the reader's data: fields in the schema's order, internal columns left out."""
+def _tidy(table, lang: str, obs: list[Observation], words: dict) -> tuple[list[str], list[str], list[list[Cell]]]:
+    """(fields, header, rows) of the reader's data: fields in the schema's order, internal columns
+    left out; the key field is named as in the source's table."""
     s = table.schema
-    names = FIELD_NAMES[lang]
-    fields = [f for f in s.fields if f["name"] in names]
-    header = [(f.get(lang) or names[f["name"]]) if f["name"] == s.key_field else names[f["name"]] for f in fields]
+    fields = [f for f in s.fields if f["name"] in DATA_FIELDS]
+    header = [(f.get(lang) or words["field_" + f["name"]]) if f["name"] == s.key_field else words["field_" + f["name"]]
+              for f in fields]
     rows = []
     for o in obs:
         row = []
@@ -229,7 +228,7 @@ def _tidy(table, lang: str, obs: list[Observation]) -> tuple[list[str], list[lis
             else:
                 row.append(Cell(o.labels[name]))
         rows.append(row)
-    return header, rows
+    return [f["name"] for f in fields], header, rows
 
 
 def _lab(table, kind, zh, lang, tr) -> str:
@@ -334,7 +333,7 @@ def table_view(table, lang: str, tr=None) -> TableView:
         units = sorted({c.unit for c in s.columns if c.unit})
         unit_caption = words["unit_caption"].format(u="、".join(T.unit_label(u, lang) for u in units))
     obs = observations(table, lang, tr)
-    data_header, data = _tidy(table, lang, obs)
+    data_fields, data_header, data = _tidy(table, lang, obs, words)
     footnotes = [(f.marker, T.label_text(table, f.label, lang, tr), T.footnote_text(table, i, lang, tr))
                  for i, f in enumerate(s.footnotes)]
     return TableView(
@@ -343,4 +342,4 @@ def table_view(table, lang: str, tr=None) -> TableView:
         head=_head(table, lang, tr), body=_body(table, obs), note=T.note_text(table, lang, tr),
         footnotes=footnotes, findings=[T.finding_text(table, f, lang, tr) for f in T.shown_findings(table)],
         ncols=len(s.columns), downloads=T.download_paths(s.id, lang), ui=words,
-        data_header=data_header, data=data)
+        data_fields=data_fields, data_header=data_header, data=data)

@@ -218,3 +218,12 @@ def test_inert_keeps_ordinary_text():
     assert inert("美国") == "美国" and inert("US exports") == "US exports" and inert("") == ""
     assert [inert(h)[0] for h in HOSTILE] == ["'"] * len(HOSTILE)
     assert inert("\rcmd") == "'\rcmd"
+
+
+def test_download_field_names_come_from_the_ui_strings():
+    """The data's field names are interface strings: the translation memory can change them."""
+    t = T.load_table("zhao-liu-decoupling-2025-t2", TABLES)
+    tr = lambda ctx, zh: "Amount" if ctx == "ui/table_field_value" else None   # noqa: E731
+    head = _csv(csv_bytes(t, "en", tr))[0]
+    assert "Amount" in head and "Value" not in head and "source_line" not in head
+    assert _csv(csv_bytes(t, "zh", tr))[0][-1] == "数值"

@@ -80,8 +80,6 @@ def xlsx_bytes(tables: list[Table], lang: str, tr=None) -> bytes:
     numbers are numbers with the page's decimals, every text cell a string."""
     from openpyxl import Workbook
 
-    from ..view import FIELD_NAMES
-
     wb = Workbook()
     wb.remove(wb.active)
     for t in sorted(tables, key=lambda t: t.id):
@@ -92,7 +90,7 @@ def xlsx_bytes(tables: list[Table], lang: str, tr=None) -> bytes:
             _text_cell(ws, 2, 1, tv.note)
         for i, h in enumerate(tv.data_header, 1):
             _text_cell(ws, 3, i, h, bold=True)
-        vi = tv.data_header.index(FIELD_NAMES[lang]["value"]) + 1
+        vi = tv.data_fields.index("value") + 1
         for r, row in enumerate(tv.data, 4):
             for i, c in enumerate(row, 1):
                 if not c.num:
