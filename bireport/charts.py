@@ -126,7 +126,17 @@ def _row_fmt(table, lang):
 # Description (text alternative)
 
 def describe(table: T.Table, lang: str, tr: Tr = _no_tr) -> str:
-    """A short text alternative: what is plotted, the range, and start/end/peak of each series."""
+    """A short text alternative: what is plotted, the range, and start/end/peak of each series
+    (without a translation memory: computed once per table and language)."""
+    if tr is _no_tr:
+        key = ("describe", lang)
+        if key not in table.memo:
+            table.memo[key] = _describe(table, lang, tr)
+        return table.memo[key]
+    return _describe(table, lang, tr)
+
+
+def _describe(table: T.Table, lang: str, tr: Tr) -> str:
     df, kind = table.data, table.schema.chart["type"]
     zh = lang == "zh"
     names = {"line": ("折线图", "Line chart"), "stacked_bar": ("堆积柱形图", "Stacked bar chart"),
@@ -184,7 +194,7 @@ def chart_frame(table: T.Table, lang: str, tr: Tr = _no_tr) -> pd.DataFrame:
     out["unit_key"] = df["unit"]
     out["value"] = [T.display_value(v, u, lang) for v, u in zip(df["value"], df["unit"])]
     f = _row_fmt(table, lang)
-    out["value_text"] = [f(r) for _, r in df.iterrows()]
+    out["value_text"] = [f(r) for r in df.to_dict("records")]
     return out
 
 
@@ -342,11 +352,14 @@ def chart(table: T.Table, lang: str, tr: Tr = _no_tr) -> "altair.TopLevelMixin":
     df = chart_frame(table, lang, tr)
     ch = BUILDERS[table.schema.chart["type"]](table, df, lang, tr)
     note = source_note(table, lang, tr)
-    return ch.properties(
-        title=alt.TitleParams(chart_title(table, lang, tr), subtitle=[note] if note else [],
-                              anchor="start", fontSize=15, subtitleFontSize=11, subtitleColor="#555"),
-        description=chart_description(table, lang, tr),
-    ).configure(font=FONT).configure_view(stroke=None).configure_axis(labelFontSize=11, titleFontSize=12)
+    # set on the finished chart directly: each .properties()/.configure*() call copies the whole
+    # chart (data included) and re-validates it
+    ch.title = alt.TitleParams(chart_title(table, lang, tr), subtitle=[note] if note else [],
+                               anchor="start", fontSize=15, subtitleFontSize=11, subtitleColor="#555")
+    ch.description = chart_description(table, lang, tr)
+    ch.config = alt.Config(font=FONT, view=alt.ViewConfig(stroke=None),
+                           axis=alt.AxisConfig(labelFontSize=11, titleFontSize=12))
+    return ch
 
 
 def spec(table: T.Table, lang: str, tr: Tr = _no_tr, validate: bool = False) -> dict:

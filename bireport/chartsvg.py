@@ -115,8 +115,11 @@ class Workers:
             self.pool.submit(_warm)
 
     @classmethod
-    def start(cls) -> "Workers | None":
+    def start(cls, most: int | None = None) -> "Workers | None":
+        """Start `workers()` processes, at most `most` unless BIREPORT_CHART_WORKERS says how many."""
         n = workers()
+        if most is not None and not os.environ.get(WORKERS_ENV):
+            n = min(n, most)
         return cls(n) if n else None
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .numerals import cn_to_int
+from .yamlpos import load as yaml_load
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # characters that end a sentence or a clause at the end of a line in Chinese text
@@ -163,7 +164,7 @@ def detect_format(text: str) -> tuple[str, str]:
 def load_regions(data_dir: Path) -> dict[str, list[str]]:
     """Regional vocabulary per script (data/filters/regions.yaml): {"Hant-HK": [...], "Hant-TW": [...]}."""
     path = Path(data_dir) / "filters" / "regions.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    data = yaml_load(path.read_text(encoding="utf-8")) if path.exists() else None
     return {k: [str(w) for w in (data or {}).get(k) or []] for k in ("Hant-HK", "Hant-TW")}
 
 
@@ -397,7 +398,7 @@ def front_matter(text: str) -> tuple[dict, int]:
     if not m:
         return {}, 0
     try:
-        data = yaml.safe_load(m.group(1))
+        data = yaml_load(m.group(1))
     except yaml.YAMLError:
         return {}, 0
     return (data if isinstance(data, dict) else {}), m.group(0).count("\n")

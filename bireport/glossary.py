@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .yamlpos import error_line, item_lines
+from .yamlpos import error_line, item_lines, load as yaml_load
 from .errors import BuildError, Problem
 
 
@@ -38,7 +38,7 @@ def load_glossary(path: Path) -> list[Term]:
         return []
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml_load(text) or {}
     except yaml.YAMLError as exc:
         raise BuildError(Problem(str(path), error_line(exc), f"invalid YAML: {exc}",
                                  "fix the YAML syntax")) from exc

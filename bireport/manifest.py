@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .yamlpos import error_line, item_lines
+from .yamlpos import error_line, item_lines, load as yaml_load
 from .errors import BuildError, Problem
 
 FORMATS = ("markdown", "ocr", "plaintext", "html")
@@ -83,7 +83,7 @@ def load_manifest(sources_dir: Path) -> list[DocumentMeta]:
                                  "create data/sources/manifest.yaml (see README: adding a document)"))
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml_load(text) or {}
     except yaml.YAMLError as exc:
         raise BuildError(Problem(str(path), error_line(exc), f"invalid YAML: {exc}", "fix the YAML syntax")) from exc
     if not isinstance(data, dict) or not isinstance(data.get("documents") or [], list):

@@ -380,12 +380,13 @@ class Builder:
 
 
 def fix_svg_fonts(svg: str) -> str:
-    """Point every font-family in a chart SVG at the CJK fonts (SVG text does not inherit CSS)."""
-    fam = f"'{SANS}', '{SERIF}', sans-serif"
-    svg = re.sub(r'font-family="[^"]*"', f'font-family="{fam}"', svg)
-    svg = re.sub(r"font-family:\s*[^;\"}]+", f"font-family: {fam}", svg)
+    """A chart SVG for print: its text keeps the fonts it was laid out with (chartsvg.FONT:
+    Liberation Sans, Noto Sans CJK SC for Chinese); an SVG naming none gets that list, since SVG
+    text does not inherit the page's CSS."""
+    from .chartsvg import FONT
+
     if "font-family" not in svg:
-        svg = re.sub(r"<svg\b", f'<svg font-family="{fam}"', svg, count=1)
+        svg = re.sub(r"<svg\b", f'<svg font-family="{FONT}"', svg, count=1)
     return svg
 
 

@@ -424,7 +424,9 @@ def build(root: Path, pdf: bool = True, strict: bool = False, quiet: bool = Fals
 
     paths = Paths(Path(root))
     t = time.perf_counter()
-    workers = chartsvg.Workers.start()           # warm up on the idle core while the inputs are read
+    # one chart worker: it warms up on the idle core while the inputs are read; MkDocs takes the
+    # other core once the pages are written
+    workers = chartsvg.Workers.start(most=1)
     try:
         res = generate(paths.root, quiet=quiet, force=force, defer_svg=True, svg_workers=workers)
     except BaseException:

@@ -30,6 +30,8 @@ PATTERNS: dict[str, re.Pattern] = {
 
 
 def _links(text: str) -> list[str]:
+    if "](" not in text:                 # a link is always [text](target): nothing to parse
+        return []
     out: list[str] = []
 
     def walk(nodes):

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 
+from .yamlpos import load as yaml_load
+
 # 增长了6倍, 扩大11.5倍, 增加了近3倍 … (an increase BY N times the base), not 是…的N倍 (N times AS MUCH)
 _ZH_MULT = re.compile(r"(?:增长|增加|扩大|提高|上升|上涨|攀升|跃升|翻)(?:了)?(?:约|近|超过|逾|达)?(\d+(?:\.\d+)?)(?:多)?倍")
 _EN_TIMES = r"(?<![\d.]){n}(?:-fold|fold| times| ×|×)"
@@ -157,7 +159,7 @@ def check_entry(e, terms, exempt: bool) -> list[tuple[str, str, str]]:
 def manifest_english(root: Path) -> dict[str, dict[str, str]]:
     path = Path(root) / "data" / "sources" / "manifest.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return {}
     out = {}

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import BuildError
-from ..yamlpos import error_line, mapping_lines
+from ..yamlpos import error_line, mapping_lines, load as yaml_load
 from .schema import PRESENTATION, TableSchema, _err
 
 
@@ -32,7 +32,7 @@ def load_presentation(path: Path = PRESENTATION) -> dict:
 def _parse_presentation(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml_load(text) or {}
     except yaml.YAMLError as exc:
         raise BuildError(_err(path, error_line(exc), f"invalid YAML: {exc}", "fix the YAML syntax")) from exc
     if not isinstance(data, dict) or not isinstance(data.get("tables") or {}, dict):

@@ -144,6 +144,8 @@ class Table:
     schema: TableSchema
     data: pd.DataFrame
     _findings: list | None = field(default=None, repr=False, compare=False)
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Derived texts computed once per table (e.g. the chart's default descriptions)."""
 
     @property
     def id(self) -> str:
