@@ -20,8 +20,9 @@ from . import editorial, safety
 from .i18n import Catalog, place_notes
 from .model import Block, Document, Section
 from .numerals import number_en  # noqa: F401  (the one converter; navigation uses it via view.section_number)
+from .view import LangView, Segment, editorial_note, heading_note, toc_entries, toc_title  # the view model's text
 from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
-from .view import LangView, Segment, editorial_note, heading_note, section_number, strip_md, toc_entries, toc_title  # noqa: F401
+from .view import section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
 
 
 LANGS = ("zh", "en")

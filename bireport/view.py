@@ -340,6 +340,6 @@ def table_view(table, lang: str, tr=None) -> TableView:
         id=s.id, lang=lang, number=s.number, label=words["table"].format(n=s.number), caption=caption,
         caption_fallback=lang == "en" and caption == s.caption.zh, unit_caption=unit_caption,
         head=_head(table, lang, tr), body=_body(table, obs), note=T.note_text(table, lang, tr),
+        data_fields=data_fields, data_header=data_header, data=data,
         footnotes=footnotes, findings=[T.finding_text(table, f, lang, tr) for f in T.shown_findings(table)],
-        ncols=len(s.columns), downloads=T.download_paths(s.id, lang), ui=words,
-        data_fields=data_fields, data_header=data_header, data=data)
+        ncols=len(s.columns), downloads=T.download_paths(s.id, lang), ui=words)
