@@ -32,7 +32,7 @@ from .errors import BuildError, Problem
 from .i18n import place_notes
 from .model import Block, Document, Section
 from .ui import ui
-from .view import LangView, editorial_note, section_number, strip_md, toc_entries
+from .view import LangView, editorial_note, heading_note, section_number, strip_md, toc_entries
 
 VIEWS = {"zh": "report-zh.pdf", "en": "report-en.pdf", "sbs": "report-zh-en.pdf"}
 CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
@@ -144,17 +144,21 @@ class Builder:
         self._tn: dict[str, list[str]] = {}   # doc id -> translator's notes, in order of their calls
 
     # -- text
+    def view_of(self, lang: str) -> LangView:
+        """The view model's text lookup for `lang` (the one shared with the site pages)."""
+        views = self.__dict__.setdefault("_views", {})
+        return views.setdefault(lang, LangView(lang, self.cat))
+
     def get(self, lang: str, ctx: str, zh: str) -> tuple[str, bool]:
-        if lang == "zh" or not zh:
-            return zh, True
-        en = self.cat.get(ctx, zh)
-        return (zh, False) if en is None else (en, True)
+        return self.view_of(lang).get(ctx, zh)
 
     def seg(self, doc: Document, lang: str, ctx: str, zh: str, inline=None) -> Seg:
-        md, ok = self.get(lang, ctx, zh)
-        conv = inline or self.inline(doc, lang)
-        out = conv(md)
-        return Seg(self.tn(doc, ctx, zh, out) if ok and lang == "en" else out, "zh" if not ok else lang, not ok)
+        return self.seg_of(doc, lang, self.view_of(lang).segment(ctx, zh), ctx, zh, inline)
+
+    def seg_of(self, doc: Document, lang: str, s, ctx: str, zh: str, inline=None) -> Seg:
+        """A view-model segment (`view.Segment`) as print HTML, with its translator's-note calls."""
+        out = (inline or self.inline(doc, lang))(s.md)
+        return Seg(self.tn(doc, ctx, zh, out) if not s.fallback and lang == "en" else out, s.lang, s.fallback)
 
     def tn(self, doc: Document, ctx: str, zh: str, html_text: str) -> str:
         """`html_text` with calls (TN1 …) for the segment's translator's notes, numbered per document."""
@@ -223,11 +227,11 @@ class Builder:
                 items.append(self.heading(doc, s))
             for note_k, note in enumerate(s.attrs.get("notes", []) or [], 1):
                 items.append(Item("note", cls="editorial-note",
-                                  text=self.per_lang(lambda l, note=note: Seg(H.escape(_note_part(note, l)), l))))
+                                  text=self.per_lang(lambda l, note=note, k=note_k: self._heading_note(doc, s, k, note, l))))
             items.extend(self.blocks(doc, s.blocks))
         toc = []
         by_title = {strip_md(s.title): s for s in doc.sections if s.title}
-        entries = {l: toc_entries(doc, LangView(l, self.cat)) for l in self.langs}   # the view model's
+        entries = {l: toc_entries(doc, self.view_of(l)) for l in self.langs}   # the view model's
         if doc.toc:                   # the source's own TOC, in its order; absent chapters marked
             for i, e in enumerate(doc.toc):
                 s = by_title.get(entries[self.langs[0]][i]["key"]) if e["present"] else None
@@ -260,9 +264,7 @@ class Builder:
         for key in ("abstract", "keywords"):
             if f.get(key):
                 def val(l, key=key):
-                    if l == "en" and f.get(f"{key}_en") and not self.cat.get(f"{doc.id}/front/{key}", f[key]):
-                        return Seg(self.inline(doc, l)(f[f"{key}_en"]), "en")
-                    return self.seg(doc, l, f"{doc.id}/front/{key}", f[key])
+                    return self.seg_of(doc, l, self.view_of(l).front_field(doc, key), f"{doc.id}/front/{key}", f[key])
                 out.append({"label": {l: ui(key, l, self.cat) for l in ("zh", "en")}, "text": self.per_lang(val)})
         if f.get("clc"):
             out.append({"label": {l: ui("clc", l) for l in ("zh", "en")},
@@ -328,8 +330,12 @@ class Builder:
             prev_list = b.attrs.get("list") if b.kind == "list_item" else None
         return out
 
+    def _heading_note(self, doc, s, k, note, lang) -> Seg:
+        seg = heading_note(doc.id, s.id, k, note, self.view_of(lang))
+        return Seg(H.escape(seg.md), seg.lang, seg.fallback)
+
     def _edit_note(self, doc, b, note, k, lang) -> Seg:
-        seg = editorial_note(b.id, k, note, LangView(lang, self.cat))
+        seg = editorial_note(b.id, k, note, self.view_of(lang))
         return Seg(H.escape(ui("editorial_correction", lang, self.cat) + seg.md), seg.lang, seg.fallback)
 
     def figure(self, doc: Document, b: Block) -> Item:
@@ -371,11 +377,6 @@ class Builder:
             return None
         svg = fix_svg_fonts(p.read_text(encoding="utf-8"))
         return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
-def _note_part(note: str, lang: str) -> str:
-    parts = note.split(" / ", 1)
-    return parts[0] if lang == "zh" or len(parts) == 1 else parts[1]
 
 
 def fix_svg_fonts(svg: str) -> str:

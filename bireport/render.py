@@ -19,7 +19,8 @@ from .errors import BuildError, Problem
 from . import editorial, safety
 from .i18n import Catalog, place_notes
 from .model import Block, Document, Section
-from .numerals import number_en
+from .numerals import number_en  # noqa: F401  (the one converter; navigation uses it via view.section_number)
+from .view import LangView, Segment, editorial_note, heading_note, toc_entries, toc_title  # the view model's text
 from .ui import UI, ui  # noqa: F401  (the site's words; UI kept for callers of render.UI)
 from .view import block_anchor, section_number, strip_md  # noqa: F401  (strip_md: one markup stripper)
 
@@ -62,19 +63,21 @@ def pages_for(doc: Document) -> list[Page]:
 
 # ---------------------------------------------------------------- inline conversion
 
-class Text:
-    """Turns a segment into Markdown for one language (with fallback marker)."""
+class Text(LangView):
+    """Page markup for one language's segments. What a segment says (translation, the marked
+    Chinese fallback, the untranslated statistics, translator's notes) is decided by the view
+    model (`view.LangView`, shared with the print edition); this layer only turns it into page
+    Markdown: escaping, citations, the "not yet translated" marker, translator's-note calls."""
 
     def __init__(self, lang: str, cat: Catalog, ref_page: str | None, stats: dict):
-        self.lang, self.cat, self.ref_page, self.stats = lang, cat, ref_page, stats
+        super().__init__(lang, cat, stats)
+        self.ref_page = ref_page
         self.notes: list[str] = []    # translator's notes called on this page, in order
 
     def tn(self, md: str, ctx: str, zh: str) -> str:
         """`md` with calls (TN1, TN2 …) for the segment's translator's notes; English only."""
-        if self.lang != "en":
-            return md
         calls = []
-        for note in self.cat.notes(ctx, zh):
+        for note in self.translator_notes(ctx, zh):
             self.notes.append(note.text)
             k = len(self.notes)
             calls.append((note.anchor, f'<a href="#tn-{k}" title="{html.escape(ui("tn", "en", self.cat))}">TN{k}</a>'))
@@ -88,16 +91,6 @@ class Text:
                         for k, n in enumerate(self.notes, 1))
         return (f'<section class="tn-notes" lang="en">\n<h2 class="tn-title" id="translators-notes">{html.escape(ui("tn_list", "en", self.cat))}</h2>\n'
                 f'<ol class="tn-list">\n{items}</ol>\n</section>')
-
-    def get(self, ctx: str, zh: str) -> tuple[str, bool]:
-        """(markdown, is_translated)."""
-        if self.lang == "zh" or not zh:
-            return zh, True
-        en = self.cat.get(ctx, zh)
-        if en is None:
-            self.stats.setdefault("untranslated", []).append(ctx)
-            return zh, False
-        return en, True
 
     def inline(self, text: str) -> str:
         """Inline Markdown of the model → page Markdown: text escaped, only our tokens are markup
@@ -115,16 +108,21 @@ class Text:
         return f"<sup class=\"cite\">[\\[{nums}\\]]({self.ref_page}#ref-{first})</sup>"
 
     def para(self, ctx: str, zh: str, cls: str = "") -> str:
-        md, ok = self.get(ctx, zh)
-        md = self.inline(md)
-        if ok:
+        seg = self.segment(ctx, zh)
+        md = self.inline(seg.md)
+        if not seg.fallback:
             return self.tn(md, ctx, zh) + (f"\n{{: .{cls} }}" if cls else "")
         return untranslated_block(md)
 
     def span(self, ctx: str, zh: str) -> str:
-        md, ok = self.get(ctx, zh)
-        md = self.inline(md)
-        return self.tn(md, ctx, zh) if ok else f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
+        return self.span_of(self.segment(ctx, zh), ctx, zh)
+
+    def span_of(self, seg: Segment, ctx: str = "", zh: str = "") -> str:
+        """A segment of the view model as inline page Markdown (marked when it is the fallback)."""
+        md = self.inline(seg.md)
+        if seg.fallback:
+            return f'<span lang="zh" class="untranslated" title="Not yet translated">{md}</span>'
+        return self.tn(md, ctx, zh) if ctx else md
 
 
 _ZH_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’·—]*")
@@ -184,9 +182,8 @@ def r_paragraph(b: Block, t: Text, ctx) -> str:
     out = anchored(t.para(b.id, b.text, cls), b.id)
     for k, note in enumerate(b.attrs.get("notes", []) or [], 1):
         if note:
-            zh_note = note.split(" / ")[0]
             out += "\n\n" + f'<p class="editorial-note">{ui("corrected", t.lang)}：' if t.lang == "zh" else "\n\n" + '<p class="editorial-note">Editorial correction: '
-            out += md_inline_escape(t.get(f"{b.id}/note{k}", zh_note)[0]) + "</p>"
+            out += md_inline_escape(editorial_note(b.id, k, note, t).md) + "</p>"
     return out
 
 
@@ -195,8 +192,7 @@ def heading_notes(s: Section, t: Text, doc_id: str) -> list[str]:
     Notes are written "中文 / English" in the corrections file; a PO entry overrides the English."""
     out = []
     for k, note in enumerate(s.attrs.get("notes", []) or [], 1):
-        zh, _, en = (note or "").partition(" / ")
-        text = zh if t.lang == "zh" else (t.cat.get(f"{doc_id}/{s.id}/note{k}", zh) or en or zh)
+        text = heading_note(doc_id, s.id, k, note, t).md
         if text:
             out.append(f'<p class="editorial-note">{editorial.word("correction_note", t.lang)}'
                        f'{"：" if t.lang == "zh" else ": "}{md_inline_escape(text)}</p>')
@@ -305,9 +301,7 @@ def render_blocks(blocks: list[Block], t: Text, ctx) -> list[tuple[Block | None,
 def heading_md(s: Section, t: Text, base_level: int, doc_id: str) -> str:
     level = min(6, max(1, base_level + s.level - 1))
     title = t.span(f"{doc_id}/{s.id}/title", s.title) if s.title else ""
-    number = s.number
-    if t.lang == "en" and number and not re.match(r"^\d", number):
-        number = number_en(number)
+    number = section_number(s.number, t.lang)
     text = f"{safety.text(number)} {title}".strip() if number else title
     return f"{'#' * level} {text} {{ #{s.id} }}"
 
@@ -358,14 +352,11 @@ def alternates(view: str, slug: str) -> dict:
     return out
 
 
-def _page_title(page: Page, t: Text, lang: str) -> str:
-    doc = page.doc
+def _page_title(page: Page, t: LangView, lang: str = "") -> str:
+    """A page's title (navigation, <title>) from the view model, escaped for the page."""
     if page.kind == "document":
-        return safety.text(strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0]))
-    s = page.sections[0]
-    title = strip_md(t.get(f"{doc.id}/{s.id}/title", s.title)[0]) if s.title else ""
-    number = s.number if lang == "zh" or re.match(r"^\d", s.number or "") else number_en(s.number)
-    return safety.text(f"{number} {title}".strip())
+        return safety.text(t.doc_title(page.doc))
+    return safety.text(t.section_title(page.doc.id, page.sections[0]))
 
 
 def _notes_then(t: Text, footnotes: str) -> str:
@@ -440,10 +431,7 @@ class Renderer:
         return safety.html_text(editorial.word("truncated_end", lang, self.cat)).replace("{link}", link)
 
     def toc_title(self, doc: Document, lang: str, t: Text):
-        def title_of(i, e):
-            num = e["number"] if lang == "zh" else number_en(e["number"])
-            return f"{num} {strip_md(t.get(f'{doc.id}/toc/{i}', e['title'])[0])}".strip()
-        return title_of
+        return toc_title(doc, t)
 
     # -- pages
     def document_pages(self, doc: Document, view: str) -> dict[str, str]:
@@ -483,10 +471,8 @@ class Renderer:
         fields = []
         for key in ("abstract", "keywords"):
             if front.get(key):
-                if lang == "en" and front.get(f"{key}_en") and not self.cat.get(f"{doc.id}/front/{key}", front[key]):
-                    val = t.inline(front[f"{key}_en"])
-                else:
-                    val = t.span(f"{doc.id}/front/{key}", front[key])
+                seg = t.front_field(doc, key)
+                val = t.span_of(seg, f"{doc.id}/front/{key}", front[key])
                 fields.append((ui(key, lang, self.cat), val))
         if front.get("clc"):
             fields.append((ui("clc", lang), safety.text(f"{front['clc']} · {front.get('doc_code', '')} · {front.get('article_no', '')}")))
@@ -500,11 +486,9 @@ class Renderer:
             for s in p.sections:
                 present_slugs[strip_md(s.title)] = (rel(url, view_url(common["view"], p.slug))  # raw HTML: URL-relative
                                                     + ("" if s is p.sections[0] else f"#{s.id}"))
-        for i, e in enumerate(doc.toc, 1):
-            num = e["number"] if lang == "zh" else number_en(e["number"])
-            toc.append({"level": int(e["level"]), "present": e["present"], "number": safety.text(num),
-                        "title": safety.text(strip_md(t.get(f"{doc.id}/toc/{i}", e["title"])[0])),
-                        "href": present_slugs.get(strip_md(e["title"]))})
+        for e in toc_entries(doc, t):
+            toc.append({"level": int(e["level"]), "present": e["present"], "number": safety.text(e["number"]),
+                        "title": safety.text(e["title"]), "href": present_slugs.get(e["key"])})
         section_links = [{"title": _page_title(p, t, lang), "href": frel(view_file(common["view"], page.slug), view_file(common["view"], p.slug))}
                          for p in pages[1:]] if not doc.toc else []
         body = self.body(page, t, lang, url, base_level=2)
@@ -518,7 +502,7 @@ class Renderer:
             meta={"url": safety.safe_url(doc.meta.url or "") or "", "date": safety.text(doc.meta.date or "")},
             front={"original_en_url": safety.safe_url(front.get("original_en_url") or "") or ""},
             rights=doc.meta.rights_in(lang),
-            publisher=safety.text(strip_md(t.get(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])[0])),
+            publisher=safety.text(t.publisher(doc)),
             front_lines=front_lines, front_fields=fields, source_toc=toc, section_links=section_links,
             body=body, truncated=truncated, original=original, notes_href=notes_href, notes_label=notes_label,
             truncation=truncation,
@@ -542,7 +526,7 @@ class Renderer:
                 if doc.front.get(key):
                     rows.append({"heading": "", "anchor": f"front-{key}",
                                  "zh": f"**{ui(key, 'zh')}：** {tz.span(f'{doc.id}/front/{key}', doc.front[key])}",
-                                 "en": f"**{ui(key, 'en')}:** " + (te.span(f"{doc.id}/front/{key}", doc.front[key]))})
+                                 "en": f"**{ui(key, 'en')}:** " + te.span_of(te.front_field(doc, key), f"{doc.id}/front/{key}", doc.front[key])})
         for s in page.sections:
             if (s.title or s.number) and s is not title_section(page):
                 # the real heading (anchor, page TOC) sits in the Chinese column, its English beside it
@@ -567,9 +551,9 @@ class Renderer:
         me = view_file(lang, "index")
         items = []
         for d in docs:
-            items.append({"id": d.id, "title": safety.text(strip_md(t.get(f"{d.id}/meta/title", d.meta.title["zh"])[0])),
+            items.append({"id": d.id, "title": safety.text(t.doc_title(d)),
                           "link": frel(me, view_file(lang, f"{d.id}/index")),
-                          "publisher": safety.text(strip_md(t.get(f"{d.id}/meta/publisher", d.meta.publisher["zh"])[0])),
+                          "publisher": safety.text(t.publisher(d)),
                           "date": safety.text(d.meta.date or ""),
                           "truncated": editorial.truncation(d, lang, self.toc_title(d, lang, t))})
         pdfs = self.pdf_links(url, lang)
@@ -605,6 +589,6 @@ class Renderer:
         lines = [f"# {ui('parallel', 'zh')} · {ui('parallel', 'en')}", ""]
         for d in docs:
             zh = safety.text(strip_md(d.meta.title["zh"]))
-            en = safety.text(strip_md(te.get(f"{d.id}/meta/title", d.meta.title["zh"])[0]))
+            en = safety.text(te.doc_title(d))
             lines.append(f"- [{zh}]({frel(me, view_file('sbs', d.id + '/index'))}) — <span lang=\"en\">{en}</span>")
         return self.simple_page("sbs", "index", ui("parallel", "zh"), "\n".join(lines), no_search=True)

@@ -55,6 +55,33 @@ class LangView:
     def plain(self, ctx: str, zh: str) -> str:
         return strip_md(self.get(ctx, zh)[0])
 
+    def translator_notes(self, ctx: str, zh: str) -> list:
+        """The translator's notes shown with a segment: English only, only while its translation is."""
+        if self.lang != "en" or self.cat is None or not hasattr(self.cat, "notes"):
+            return []
+        return self.cat.notes(ctx, zh)
+
+    def front_field(self, doc, key: str) -> Segment:
+        """A front-matter field (abstract, keywords …): the translation memory first, then the
+        English the source itself prints (`<key>_en`), then the marked Chinese."""
+        zh = doc.front[key]
+        ctx = f"{doc.id}/front/{key}"
+        if self.lang == "en" and doc.front.get(f"{key}_en") and not self.tr(ctx, zh):
+            return Segment(doc.front[f"{key}_en"], "en")
+        return self.segment(ctx, zh)
+
+    def doc_title(self, doc) -> str:
+        """The document's title in this language, plain text (not escaped)."""
+        return self.plain(f"{doc.id}/meta/title", doc.meta.title["zh"])
+
+    def publisher(self, doc) -> str:
+        return self.plain(f"{doc.id}/meta/publisher", doc.meta.publisher["zh"])
+
+    def section_title(self, doc_id: str, s) -> str:
+        """A section's number and title in this language, plain text (not escaped)."""
+        title = self.plain(f"{doc_id}/{s.id}/title", s.title) if s.title else ""
+        return f"{section_number(s.number, self.lang)} {title}".strip() if s.number else title
+
 
 def strip_md(text: str) -> str:
     """Plain text of an inline-Markdown segment (titles, navigation, PDF metadata); not escaped:
@@ -86,6 +113,23 @@ def editorial_note(block_id: str, k: int, note: str, view: LangView) -> Segment:
     return view.segment(f"{block_id}/note{k}", zh_note)
 
 
+def heading_note(doc_id: str, section_id: str, k: int, note: str, view: LangView) -> Segment:
+    """The editor's note on a heading ("中文 / English" in the corrections file): the Chinese part;
+    in English a reviewed translation, else the English part, else the Chinese (marked)."""
+    zh, _, en = (note or "").partition(" / ")
+    if view.lang == "zh" or not zh:
+        return Segment(zh, "zh")
+    got = view.tr(f"{doc_id}/{section_id}/note{k}", zh) or en
+    return Segment(got, "en") if got else Segment(zh, "zh", True)
+
+
+def toc_title(doc, view: LangView):
+    """(index, toc entry) -> "number title" in `view`'s language (for the truncation sentence)."""
+    def title_of(i, e):
+        return f"{section_number(e['number'], view.lang)} {view.plain(f'{doc.id}/toc/{i}', e['title'])}".strip()
+    return title_of
+
+
 # ---------------------------------------------------------------- tables
 
 @dataclass
@@ -101,6 +145,15 @@ class Cell:
     sup: str = ""                # footnote marker after the label
     unit: str = ""               # unit suffix of a header ("（亿美元）", " (USD billion)")
     value: float | None = None   # the number shown, in the display unit (before rounding)
+    ndec: int = 0                # decimals shown (numbers)
+
+    def number(self):
+        """The number as shown: `value` rounded to the decimals the reader sees."""
+        return round(self.value, self.ndec)
+
+    def number_text(self) -> str:
+        """The number as shown, without thousands separators (data files)."""
+        return f"{self.value:.{self.ndec}f}"
 
 
 @dataclass
@@ -122,6 +175,60 @@ class TableView:
     ncols: int
     downloads: dict = field(default_factory=dict)   # kind -> path relative to the site root
     ui: dict = field(default_factory=dict)          # the interface words around the table
+    data_fields: list[str] = field(default_factory=list)      # the tidy data (downloads): CSV field names
+    data_header: list[str] = field(default_factory=list)      # … as readers see them
+    data: list[list[Cell]] = field(default_factory=list)       # one observation per row, as shown
+
+
+# The fields of the tidy data readers get (their names: ui.py `table_field_*`); internal columns
+# (source_line) are left out.
+DATA_FIELDS = ("year", "category", "group", "series", "unit", "value")
+
+
+@dataclass
+class Observation:
+    """One row of a table's data as readers of a language see it: the page's cells, the print
+    edition's cells and the downloads' rows are all made of these (labels, unit, rounded value)."""
+
+    rec: dict                    # the reconciled CSV record (zh labels, source unit)
+    labels: dict[str, str]       # category | group | series | unit -> localised text
+    value: Cell                  # converted and rounded like the page
+
+
+def observations(table, lang: str, tr=None) -> list[Observation]:
+    """Every observation of `table` in `lang`, in CSV order: the one place that localises a
+    label or unit and converts and rounds a value for readers."""
+    dec = T.decimals(table, lang)
+    out = []
+    for r in table.data.to_dict("records"):      # (plain dicts: much faster than iterrows)
+        r.setdefault("group", "")
+        labels = {k: _lab(table, k, r[k], lang, tr) for k in ("category", "group", "series") if k in r}
+        labels["unit"] = T.unit_label(r["unit"], lang)
+        out.append(Observation(r, labels, _value_cell(r, lang, dec, r["group"])))
+    return out
+
+
+def _tidy(table, lang: str, obs: list[Observation], words: dict) -> tuple[list[str], list[str], list[list[Cell]]]:
+    """(fields, header, rows) of the reader's data: fields in the schema's order, internal columns
+    left out; the key field is named as in the source's table."""
+    s = table.schema
+    fields = [f for f in s.fields if f["name"] in DATA_FIELDS]
+    header = [(f.get(lang) or words["field_" + f["name"]]) if f["name"] == s.key_field else words["field_" + f["name"]]
+              for f in fields]
+    rows = []
+    for o in obs:
+        row = []
+        for f in fields:
+            name = f["name"]
+            if name == "value":
+                row.append(o.value)
+            elif name == "year":
+                y = int(o.rec["year"])
+                row.append(Cell(str(y), num=True, value=y))
+            else:
+                row.append(Cell(o.labels[name]))
+        rows.append(row)
+    return [f["name"] for f in fields], header, rows
 
 
 def _lab(table, kind, zh, lang, tr) -> str:
@@ -179,44 +286,39 @@ def _head(table, lang, tr) -> list[list[Cell]]:
 def _value_cell(r, lang, dec, g) -> Cell:
     nd = dec[(g, r["series"], r["unit"])]
     return Cell(T.format_value(r["value"], r["unit"], lang, nd), num=True,
-                value=T.display_value(r["value"], r["unit"], lang))
+                value=T.display_value(r["value"], r["unit"], lang), ndec=nd)
 
 
-def _body(table, lang, tr) -> list[list[Cell]]:
-    s, df = table.schema, table.data
-    dec = T.decimals(table, lang)
-    recs = df.to_dict("records")                 # (plain dicts: much faster than iterrows)
-    for r in recs:
-        r.setdefault("group", "")
+def _body(table, obs: list[Observation]) -> list[list[Cell]]:
+    """The printed table's body, laid out from the observations (the same cells as the data)."""
+    s = table.schema
     rows = []
     if s.orientation == "columns":
-        by_series: dict[str, dict[int, dict]] = {}
-        for r in recs:
-            by_series.setdefault(r["series"], {})[int(r["year"])] = r
-        for ser, by_year in by_series.items():
-            cells = [Cell(_lab(table, "series", ser, lang, tr), header=True, scope="row")]
-            for c in s.columns[1:]:
-                r = by_year[c.year]
-                cells.append(_value_cell(r, lang, dec, r["group"]))
+        by_series: dict[str, dict[int, Observation]] = {}
+        for o in obs:
+            by_series.setdefault(o.rec["series"], {})[int(o.rec["year"])] = o
+        for by_year in by_series.values():
+            first = next(iter(by_year.values()))
+            cells = [Cell(first.labels["series"], header=True, scope="row")]
+            cells += [by_year[c.year].value for c in s.columns[1:]]
             rows.append(cells)
         return rows
     block_group = {c.block: c.group for c in s.columns if c.role == "key"}
-    by_line: dict[int, list[dict]] = {}
-    for r in recs:
-        by_line.setdefault(r["source_line"], []).append(r)
+    by_line: dict[int, list[Observation]] = {}
+    for o in obs:
+        by_line.setdefault(o.rec["source_line"], []).append(o)
     for g in by_line.values():
-        look = {(r["group"], r["series"]): r for r in g}
+        look = {(o.rec["group"], o.rec["series"]): o for o in g}
         cells = []
         for c in s.columns:
             gkey = c.group or block_group.get(c.block)
             gz = s.labels[gkey].zh if gkey else ""
             if c.role == "key":
-                r = next((r for (gg, _), r in look.items() if gg == gz or not c.group), None)
-                key = r[s.key_field]
-                text = str(int(key)) if s.key_field == "year" else _lab(table, "category", key, lang, tr)
+                o = next((o for (gg, _), o in look.items() if gg == gz or not c.group), None)
+                text = str(int(o.rec["year"])) if s.key_field == "year" else o.labels["category"]
                 cells.append(Cell(text, header=True, scope="row"))
             else:
-                cells.append(_value_cell(look[(gz, s.labels[c.series].zh)], lang, dec, gz))
+                cells.append(look[(gz, s.labels[c.series].zh)].value)
         rows.append(cells)
     return rows
 
@@ -230,12 +332,15 @@ def table_view(table, lang: str, tr=None) -> TableView:
     if s.orientation == "columns":
         units = sorted({c.unit for c in s.columns if c.unit})
         unit_caption = words["unit_caption"].format(u="、".join(T.unit_label(u, lang) for u in units))
+    obs = observations(table, lang, tr)
+    data_fields, data_header, data = _tidy(table, lang, obs, words)
     footnotes = [(f.marker, T.label_text(table, f.label, lang, tr), T.footnote_text(table, i, lang, tr))
                  for i, f in enumerate(s.footnotes)]
     return TableView(
         id=s.id, lang=lang, number=s.number, label=words["table"].format(n=s.number), caption=caption,
         caption_fallback=lang == "en" and caption == s.caption.zh, unit_caption=unit_caption,
-        head=_head(table, lang, tr), body=_body(table, lang, tr), note=T.note_text(table, lang, tr),
+        head=_head(table, lang, tr), body=_body(table, obs), note=T.note_text(table, lang, tr),
+        data_fields=data_fields, data_header=data_header, data=data,
         footnotes=footnotes, findings=[T.finding_text(table, f, lang, tr) for f in T.shown_findings(table)],
         ncols=len(s.columns), downloads=T.download_paths(s.id, lang), ui=words)
 

@@ -11,7 +11,6 @@ import re
 import zipfile
 
 from ..ui import ui
-from .format import decimals, display_value, label_text, key_of, unit_label
 from .schema import Table
 
 DOWNLOADS = "downloads"
@@ -19,11 +18,7 @@ ALL_ZIP = f"{DOWNLOADS}/bireport-data.zip"
 DATAPACKAGE = "data/tables/datapackage.json"
 BOM = "\ufeff"
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)          # fixed: the same inputs give the same bytes
-FIELD_NAMES = {
-    "zh": {"year": "年份", "category": "类别", "group": "分组", "series": "指标", "unit": "单位", "value": "数值"},
-    "en": {"year": "Year", "category": "Category", "group": "Group", "series": "Series", "unit": "Unit",
-           "value": "Value"},
-}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")   # what a spreadsheet reads as the start of a formula
 
 
 def download_paths(table_id: str, lang: str) -> dict[str, str]:
@@ -35,80 +30,78 @@ def xlsx_path(lang: str) -> str:
     return f"{DOWNLOADS}/tables.{lang}.xlsx"
 
 
+def _view(table: Table, lang: str, tr=None):
+    """The table as readers of `lang` see it (the view model the pages and the PDF show)."""
+    from ..view import table_view        # the view model builds on this package: imported when used
+
+    return table_view(table, lang, tr)
+
+
 def reader_rows(table: Table, lang: str, tr=None) -> tuple[list[str], list[list]]:
-    """(header, rows) of the reader's table in `lang`: labels localised, values in the display
-    unit rounded as on the page; `source_line` and other internal columns left out."""
-    df = table.data
-    fields = [f["name"] for f in table.schema.fields if f["name"] in FIELD_NAMES[lang]]
-    dec = decimals(table, lang)
-    header = []
-    for name in fields:
-        f = next(f for f in table.schema.fields if f["name"] == name)
-        header.append((f[lang] or FIELD_NAMES[lang][name]) if name == table.schema.key_field else FIELD_NAMES[lang][name])
-    rows = []
-    for r in df.to_dict("records"):
-        row = []
-        for name in fields:
-            v = r[name]
-            if name in ("category", "group", "series"):
-                row.append(label_text(table, key_of(table, name, v), lang, tr)
-                           if v else "")
-            elif name == "unit":
-                row.append(unit_label(v, lang))
-            elif name == "value":
-                nd = dec[(r.get("group", ""), r["series"], r["unit"])]
-                row.append(round(display_value(v, r["unit"], lang), nd))
-            else:
-                row.append(int(v))
-        rows.append(row)
-    return header, rows
+    """(header, rows) of the reader's table in `lang`, from the view model's tidy data: labels
+    localised, values in the display unit rounded as on the page (numbers stay numbers);
+    `source_line` and other internal columns left out."""
+    tv = _view(table, lang, tr)
+    return list(tv.data_header), [[c.number() if c.num else c.text for c in row] for row in tv.data]
 
 
-def _value_text(v, nd: int) -> str:
-    return f"{v:.{nd}f}"
+def inert(text: str) -> str:
+    """Text for a spreadsheet cell that no spreadsheet runs as a formula: a leading = + - @
+    (tab, CR) gets an apostrophe, the way Excel marks text typed as text (OWASP CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def csv_bytes(table: Table, lang: str, tr=None) -> bytes:
-    """The reader's CSV in `lang`: UTF-8 with BOM, CRLF line ends (what Excel expects)."""
-    header, rows = reader_rows(table, lang, tr)
-    dec = decimals(table, lang)
-    vi = header.index(FIELD_NAMES[lang]["value"])
+    """The reader's CSV in `lang`: UTF-8 with BOM, CRLF line ends (what Excel expects); numbers
+    with the decimals the page shows; text made inert for spreadsheets."""
+    tv = _view(table, lang, tr)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    for r, rec in zip(rows, table.data.to_dict("records")):
-        r = list(r)
-        r[vi] = _value_text(r[vi], dec[(rec.get("group", ""), rec["series"], rec["unit"])])
-        w.writerow(r)
+    w.writerow([inert(h) for h in tv.data_header])
+    for row in tv.data:
+        w.writerow([c.number_text() if c.num else inert(c.text) for c in row])
     return (BOM + buf.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(tables: list[Table], lang: str, tr=None) -> bytes:
-    """All tables in one workbook, one sheet per table (caption, source note, then the data)."""
-    from openpyxl import Workbook
+def _text_cell(ws, row: int, col: int, text: str, bold: bool = False):
+    """A text cell stored as a string: openpyxl would store text starting with '=' as a formula."""
     from openpyxl.styles import Font
 
-    from .format import caption_text, note_text
+    c = ws.cell(row, col)
+    c.value = text
+    c.data_type = "s"
+    if bold:
+        c.font = Font(bold=True)
+    return c
+
+
+def xlsx_bytes(tables: list[Table], lang: str, tr=None) -> bytes:
+    """All tables in one workbook, one sheet per table (caption, source note, then the data);
+    numbers are numbers with the page's decimals, every text cell a string."""
+    from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
     for t in sorted(tables, key=lambda t: t.id):
+        tv = _view(t, lang, tr)
         ws = wb.create_sheet(t.id[-31:])
-        header, rows = reader_rows(t, lang, tr)
-        ws.append([f"{ui('table_table', lang, tr).format(n=t.schema.number)} {caption_text(t, lang, tr)}"])
-        ws["A1"].font = Font(bold=True)
-        note = note_text(t, lang, tr)
-        ws.append([note] if note else [])
-        ws.append(header)
-        for c in ws[3]:
-            c.font = Font(bold=True)
-        dec = decimals(t, lang)
-        vi = header.index(FIELD_NAMES[lang]["value"])
-        for r, rec in zip(rows, t.data.to_dict("records")):
-            ws.append(r)
-            ws.cell(ws.max_row, vi + 1).number_format = "0." + "0" * nd if (nd := dec[(rec.get("group", ""), rec["series"], rec["unit"])]) else "0"
-        for i, _ in enumerate(header, 1):
-            ws.column_dimensions[ws.cell(3, i).column_letter].width = 14 if i - 1 == vi else 28
+        _text_cell(ws, 1, 1, f"{tv.label} {tv.caption}", bold=True)
+        if tv.note:
+            _text_cell(ws, 2, 1, tv.note)
+        for i, h in enumerate(tv.data_header, 1):
+            _text_cell(ws, 3, i, h, bold=True)
+        vi = tv.data_fields.index("value") + 1
+        for r, row in enumerate(tv.data, 4):
+            for i, c in enumerate(row, 1):
+                if not c.num:
+                    _text_cell(ws, r, i, c.text)
+                    continue
+                cell = ws.cell(r, i)
+                cell.value = c.number()
+                if i == vi:
+                    cell.number_format = "0." + "0" * c.ndec if c.ndec else "0"
+        for i, _ in enumerate(tv.data_header, 1):
+            ws.column_dimensions[ws.cell(3, i).column_letter].width = 14 if i == vi else 28
     import datetime as dt
     fixed = dt.datetime(*ZIP_TIME)
     wb.properties.created = wb.properties.modified = fixed

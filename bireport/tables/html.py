@@ -7,9 +7,8 @@ from html import escape as _esc
 
 from ..safety import text as _md  # text in Markdown context (see safety.py)
 from ..ui import Words
-from .format import caption_text, note_text, unit_label
+from .format import unit_label
 from .schema import UNITS, Table
-from .validate import shown_findings
 
 
 def _cell_html(c) -> str:
@@ -63,6 +62,7 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
     """The 数据 / Data page, grouped by document (with its title and rights note): every table
     with caption, unit, source, check status and downloads (CSV in each language, XLSX), and
     the whole data package (zip with datapackage.json)."""
+    from ..view import table_view          # the view model builds on this package
     from .downloads import ALL_ZIP, DATAPACKAGE, download_paths, xlsx_path
 
     ui = Words("table_", tr)[lang]
@@ -90,15 +90,14 @@ def data_page_markdown(tables: list[Table], lang: str, tr=None, rel: str = "", d
             out.append(f'<p class="data-rights">{_esc(ui["rights"])}{colon}{_md(rights.replace(chr(10), " "))}</p>\n')
         for t in sorted(by_doc[doc_id], key=lambda t: int(t.schema.number) if t.schema.number.isdigit() else 0):
             s = t.schema
-            found = shown_findings(t)
+            tv = table_view(t, lang, tr)           # the table as the pages, the PDF and the downloads show it
             sep = "、" if lang == "zh" else ", "
             units = sep.join(unit_label(u, lang) for u in s.units)
-            status = ui["ok"] if not found else ui["n_warn"].format(n=len(found))
-            out.append(f"### {_md(ui['table'].format(n=s.number))} {_md(caption_text(t, lang, tr))} {{#data-{s.id}}}\n")
+            status = ui["ok"] if not tv.findings else ui["n_warn"].format(n=len(tv.findings))
+            out.append(f"### {_md(tv.label)} {_md(tv.caption)} {{#data-{s.id}}}\n")
             out.append(f"- {ui['unit']}{colon}{_md(units)}")
-            note = note_text(t, lang, tr)
-            if note:
-                out.append(f"- {_md(note)}")        # the source note names itself (数据来源 …, Source: …)
+            if tv.note:
+                out.append(f"- {_md(tv.note)}")     # the source note names itself (数据来源 …, Source: …)
             out.append(f"- {ui['status']}{colon}{status}")
             paths = download_paths(s.id, lang)
             other = "en" if lang == "zh" else "zh"
