@@ -82,9 +82,14 @@ def cmd_generate(args, root):
 
 
 def cmd_build(args, root):
+    from . import chartsvg
+
+    # the chart worker is forked before the heavy imports below: it loads Altair, V8 and the
+    # fonts on the idle core while this process imports and reads the inputs
+    workers = chartsvg.Workers.start(most=1)
     from .pipeline import build
 
-    build(root, pdf=not args.no_pdf, strict=args.strict, console=console)
+    build(root, pdf=not args.no_pdf, strict=args.strict, console=console, workers=workers)
     console.print("site built in site/")
     return 0
 

@@ -415,18 +415,21 @@ def _data_pages(renderer, tables_by_id, cat, docs) -> dict[str, str]:
 
 
 def build(root: Path, pdf: bool = True, strict: bool = False, quiet: bool = False, console=None,
-          force: bool = False) -> Result:
+          force: bool = False, workers=None) -> Result:
     """The one build sequence: gather and validate everything, then write pages, charts, search,
     PDFs and the site. MkDocs builds the site in a subprocess while this process runs the
-    translation QA, renders the stale chart SVGs and the PDFs; those files are then added to the
-    staged site, which replaces site/ (a failure leaves the last good site/ in place)."""
+    translation QA and writes the downloads, and a chart worker makes the stale chart specs and
+    SVGs; then the PDFs. Those files are added to the staged site, which replaces site/ (a
+    failure leaves the last good site/ in place).
+
+    `workers` (chartsvg.Workers): started by the caller before its heavy imports (build.py does),
+    else here; one worker, since MkDocs takes the other core once the pages are written."""
     from . import chartsvg, qa
 
     paths = Paths(Path(root))
     t = time.perf_counter()
-    # one chart worker: it warms up on the idle core while the inputs are read; MkDocs takes the
-    # other core once the pages are written
-    workers = chartsvg.Workers.start(most=1)
+    if workers is None:
+        workers = chartsvg.Workers.start(most=1)
     try:
         res = generate(paths.root, quiet=quiet, force=force, defer_svg=True, svg_workers=workers)
     except BaseException:
@@ -447,17 +450,19 @@ def build(root: Path, pdf: bool = True, strict: bool = False, quiet: bool = Fals
             qa.print_summary(report, console)
         if strict and report.blocking():
             raise BuildError(report.blocking_problems())
+        res.timings["qa"], t = time.perf_counter() - t, time.perf_counter()
+        if not res.skipped:
+            late.update(write_downloads(ctx))    # while the chart worker works
+        res.timings["downloads"], t = time.perf_counter() - t, time.perf_counter()
         for f in res.svg_jobs.finish() if res.svg_jobs is not None else []:
             target = paths.docs / "assets" / "charts" / f.name
             write_atomic(target, f.read_bytes())
             late[f"assets/charts/{f.name}"] = target
         if workers is not None:
             workers.close()
-        res.timings["svg"], t = time.perf_counter() - t, time.perf_counter()
         if not res.skipped:
-            late.update(write_downloads(ctx))
             (paths.build / "generate.hash").write_text(input_hash(paths))   # every generated file is written
-        res.timings["downloads"], t = time.perf_counter() - t, time.perf_counter()
+        res.timings["charts (wait)"], t = time.perf_counter() - t, time.perf_counter()
         if pdf:
             from . import pdf as pdf_mod
 
