@@ -250,12 +250,12 @@ def _line(table, df, lang, tr):
                     scale=alt.Scale(zero=unit_key != "%")),
             color=alt.Color(f"{color_field}:N", title=None, sort=list(dict.fromkeys(d[color_field])),
                             scale=alt.Scale(scheme=PALETTE),
-                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
+                            legend=alt.Legend(orient="bottom", columns=2)),
             tooltip=_tooltip(table, lang, tr, with_group="group" in d),
         )
         if stroke:
             enc["strokeDash"] = alt.StrokeDash(f"{stroke}:N", title=None,
-                                               legend=alt.Legend(orient="bottom", columns=1, labelLimit=360,
+                                               legend=alt.Legend(orient="bottom", columns=1,
                                                                   symbolType="stroke", symbolStrokeColor="#444"))
         detail = [c for c in ("group", "series") if c in d and c not in (color_field, stroke)]
         if detail:
@@ -277,7 +277,7 @@ def _stacked_bar(table, df, lang, tr):
         x=alt.X("year:O", title=_field_title(table, "year", lang, tr), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(value):Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang, tr))),
         color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(scheme=PALETTE),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
+                        legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("series_order:Q"),
         tooltip=_tooltip(table, lang, tr),
     ).transform_calculate(
@@ -291,7 +291,7 @@ def _hbar_blocks(table, df, lang, tr):
         d = df[df["group"] == grp]
         unit_key = d["unit_key"].iloc[0]
         base = alt.Chart(d).encode(
-            y=alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=640),
+            y=alt.Y("category:N", title=None,
                     sort=alt.EncodingSortField(field="value", op="sum", order="descending")),
             x=alt.X("value:Q", axis=_percent_axis(unit_key, _axis_title(unit_key, lang, tr))),
             tooltip=[alt.Tooltip("category:N", title=_field_title(table, "category", lang, tr)),
@@ -333,7 +333,7 @@ def _ratio_bar(table, df, lang, tr):
     den = _lab(table, "category", spec["denominator"], lang, tr)
     r["ratio_text"] = [f"{v:.1f}%" for v in r["ratio"]]
     base = alt.Chart(r).encode(
-        y=alt.Y("series_label:N", title=None, sort=list(r["series_label"]), axis=alt.Axis(labelLimit=300)),
+        y=alt.Y("series_label:N", title=None, sort=list(r["series_label"])),
         x=alt.X("ratio:Q", axis=alt.Axis(title=words(lang, tr)["ratio"].format(num=num, den=den, den_lc=den.lower()),
                                          labelExpr="datum.label + '%'")),
         tooltip=[alt.Tooltip("series_label:N", title=words(lang, tr)["series"]),
@@ -357,8 +357,12 @@ def chart(table: T.Table, lang: str, tr: Tr = _no_tr) -> "altair.TopLevelMixin":
     ch.title = alt.TitleParams(chart_title(table, lang, tr), subtitle=[note] if note else [],
                                anchor="start", fontSize=15, subtitleFontSize=11, subtitleColor="#555")
     ch.description = chart_description(table, lang, tr)
+    # labels are never cut short (limit 0: no truncation, so no measuring to truncate): a reader
+    # sees every label whole and the layout makes room for it
     ch.config = alt.Config(font=FONT, view=alt.ViewConfig(stroke=None),
-                           axis=alt.AxisConfig(labelFontSize=11, titleFontSize=12))
+                           axis=alt.AxisConfig(labelFontSize=11, titleFontSize=12, labelLimit=0),
+                           legend=alt.LegendConfig(labelLimit=0),
+                           header=alt.HeaderConfig(labelLimit=0, titleLimit=0))
     return ch
 
 
