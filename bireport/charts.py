@@ -7,8 +7,10 @@ Chart types (chosen per table in data/tables/presentation.yaml, `chart.type`):
   small_multiples one small line chart per group (technology), one row of panels per unit
   ratio_bar       numerator as a share of denominator per series (China vs worldwide)
 
-English output converts 亿美元 to USD billion (value / 10); percentages are unchanged.
-Labels for English go through `tr(msgctxt, zh) -> str | None` first, then the schema's en label.
+The data plotted are the view model's observations (view.observations): the same labels, units,
+converted values (亿美元 -> USD billion in English) and rounded value texts as the pages, the print
+edition and the downloads. The chart's own words (axis titles, tooltips) are interface strings
+(ui.py, English through ui.po). Specs and SVGs of stale charts are made by chartsvg.py.
 """
 from __future__ import annotations
 
@@ -112,8 +114,7 @@ def _axis_title(unit: str, lang: str, tr: Tr = _no_tr) -> str:
 
 
 def _fmt(v: float, unit: str, lang: str, ndec: int = 2) -> str:
-    text = T.format_value(v, unit, lang, ndec)
-    return text + ("%" if unit == "%" else f" {_unit(unit, lang)}" if unit != "count" else "")
+    return T.format_value(v, unit, lang, ndec) + _unit_suffix(unit, lang)
 
 
 def _row_fmt(table, lang):
@@ -180,22 +181,28 @@ def _describe(table: T.Table, lang: str, tr: Tr) -> str:
 # Data per language
 
 def chart_frame(table: T.Table, lang: str, tr: Tr = _no_tr) -> pd.DataFrame:
-    """The CSV data with display labels and values in the display unit of `lang`."""
-    df = table.data.copy()
+    """The chart's data in `lang`: the view model's observations (view.observations — the same
+    labels, units and converted values as the page, the print edition and the downloads)."""
+    from .view import observations
+
+    obs = observations(table, lang, tr)
+    cols = table.data.columns
     out = pd.DataFrame()
-    if "year" in df:
-        out["year"] = df["year"].astype(int)
-    if "category" in df:
-        out["category"] = [_lab(table, "category", v, lang, tr) for v in df["category"]]
-    if "group" in df:
-        out["group"] = [_lab(table, "group", v, lang, tr) for v in df["group"]]
-    out["series"] = [_lab(table, "series", v, lang, tr) for v in df["series"]]
-    out["unit"] = [_unit(u, lang) for u in df["unit"]]
-    out["unit_key"] = df["unit"]
-    out["value"] = [T.display_value(v, u, lang) for v, u in zip(df["value"], df["unit"])]
-    f = _row_fmt(table, lang)
-    out["value_text"] = [f(r) for r in df.to_dict("records")]
+    if "year" in cols:
+        out["year"] = [int(o.rec["year"]) for o in obs]
+    for k in ("category", "group"):
+        if k in cols:
+            out[k] = [o.labels[k] for o in obs]
+    out["series"] = [o.labels["series"] for o in obs]
+    out["unit"] = [o.labels["unit"] for o in obs]
+    out["unit_key"] = [o.rec["unit"] for o in obs]
+    out["value"] = [o.value.value for o in obs]
+    out["value_text"] = [o.value.text + _unit_suffix(o.rec["unit"], lang) for o in obs]
     return out
+
+
+def _unit_suffix(unit: str, lang: str) -> str:
+    return "%" if unit == "%" else f" {_unit(unit, lang)}" if unit != "count" else ""
 
 
 def _ratio_frame(table, lang, tr) -> pd.DataFrame:
@@ -385,8 +392,8 @@ _CODE_KEY: str | None = None
 
 
 def _code_key(code: list[Path] | None = None, font_dirs: list[str] | None = None) -> str:
-    """Everything besides the table that changes a chart: this module, the tables package (value
-    formatting, labels, units), the UI strings, the library versions and the fonts the SVGs are
+    """Everything besides the table that changes a chart: this module, the view model and the
+    tables package (value formatting, labels, units), the UI strings, the library versions and the fonts the SVGs are
     set in (computed once per process for the defaults)."""
     global _CODE_KEY
     default = code is None and font_dirs is None
@@ -396,7 +403,7 @@ def _code_key(code: list[Path] | None = None, font_dirs: list[str] | None = None
 
     if code is None:
         code = [Path(__file__), Path(chartsvg.__file__), Path(__file__).with_name("ui.py"),
-                *sorted(Path(T.__file__).parent.glob("*.py"))]
+                Path(__file__).with_name("view.py"), *sorted(Path(T.__file__).parent.glob("*.py"))]
     versions = "|".join(md.version(p) for p in ("altair", "vl-convert-python"))
     h = hashlib.sha256(f"{CHARTS_VERSION}|{versions}|{FONT}".encode())
     for f in code:
