@@ -46,7 +46,9 @@
       if (o.title) fitTitle(o.title, avail);
       /* long category names (HS chapters) may end in "…": the table above the chart and the
          tooltips have them in full */
-      if (labelLimit && typeof o.labelLimit === "number" && o.labelLimit > labelLimit) o.labelLimit = labelLimit;
+      if (labelLimit && typeof o.labelLimit === "number" && (o.labelLimit === 0 || o.labelLimit > labelLimit)) {
+        o.labelLimit = labelLimit;           /* 0 = no limit (the spec's default) */
+      }
       if (o.legend && typeof o.legend.columns === "number" && o.legend.columns > 1 && avail < 480) {
         o.legend.columns = 1;                /* long series names: one per line */
       }
@@ -96,11 +98,10 @@
       text: { color: text }
     };
   }
-  var LATIN = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "DejaVu Sans", ';
-  function themed(spec, lang) {
+  /* fonts: the spec's own list (a Latin face first, then Chinese ones: quotes and apostrophes are
+     never drawn full-width), the one the static SVG was laid out with */
+  function themed(spec) {
     var theme = scheme();
-    /* English charts: Latin letters first (CJK fonts draw quotes and apostrophes full-width) */
-    if (lang === "en") theme.font = LATIN + (spec.config && spec.config.font ? '"' + spec.config.font + '", ' : "") + "sans-serif";
     spec.config = spec.config || {};
     Object.keys(theme).forEach(function (k) {
       if (theme[k] && typeof theme[k] === "object") spec.config[k] = Object.assign({}, spec.config[k] || {}, theme[k]);
@@ -111,8 +112,6 @@
 
   function embed(el) {
     if (el.dataset.embedded || typeof vegaEmbed !== "function") return;
-    var holder = el.closest("[lang]");
-    var lang = /\.en\.vl\.json$/.test(el.dataset.spec) ? "en" : (holder ? holder.getAttribute("lang") : "zh");
     el.dataset.embedded = "1";
     if (el.bireportFallback === undefined) el.bireportFallback = el.innerHTML;
     var fallback = el.bireportFallback;
@@ -138,7 +137,7 @@
       var room = Math.min(box ? box.clientWidth : 0, window.innerWidth - 16) - 56;
       function draw(avail, labelLimit) {
         var host = document.createElement("div");
-        var spec = themed(JSON.parse(JSON.stringify(original)), lang);
+        var spec = themed(JSON.parse(JSON.stringify(original)));
         if (avail > 0) fit(spec, avail, labelLimit);
         return vegaEmbed(host, spec, options).then(function (result) {
           var svg = host.querySelector("svg");
