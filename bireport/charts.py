@@ -123,6 +123,25 @@ def _row_fmt(table, lang):
     return lambda r: _fmt(r["value"], r["unit"], lang, dec[(r.get("group", ""), r["series"], r["unit"])])
 
 
+def _prose_fmt(table, lang):
+    """Like `_row_fmt`, for running text: English money as HOUSE_STYLE.md writes it (US$29.9
+    billion; US$496 million under one billion), other values as in the table."""
+    rf = _row_fmt(table, lang)
+    if lang != "en":
+        return rf
+    dec = T.decimals(table, lang)
+
+    def fmt(r):
+        if r["unit"] != "亿美元":
+            return rf(r)
+        nd = dec[(r.get("group", ""), r["series"], r["unit"])]
+        v = T.display_value(r["value"], r["unit"], lang)            # billions
+        if abs(v) < 1:
+            return f"US${v * 1000:,.{max(nd - 3, 0)}f} million"
+        return f"US${v:,.{nd}f} billion"
+    return fmt
+
+
 # ---------------------------------------------------------------------------------------------
 # Description (text alternative)
 
@@ -144,7 +163,7 @@ def _describe(table: T.Table, lang: str, tr: Tr) -> str:
              "hbar_blocks": ("条形图", "Bar chart"), "small_multiples": ("小多图折线图", "Small-multiple line charts"),
              "ratio_bar": ("条形图", "Bar chart")}[kind]
     title = chart_title(table, lang, tr)
-    rf = _row_fmt(table, lang)
+    rf = _prose_fmt(table, lang)
     parts = [f"{names[0]}：{title}。" if zh else f"{names[1]}: {title}."]
     if kind in ("line", "small_multiples", "stacked_bar"):
         keys = [c for c in ("group", "series") if c in df.columns]

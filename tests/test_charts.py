@@ -88,7 +88,17 @@ def test_english_units_and_values(built):
     assert share[0]["value"] == 13.06
     zh = json.loads(Path(res[tid]["zh"]["json"]).read_text(encoding="utf-8"))
     assert any(r.get("value") == 4862.04 for ds in zh["datasets"].values() for r in ds)
-    assert "486.2 USD billion" in res[tid]["en"]["description"] and "486.204" not in res[tid]["en"]["description"]
+    # the text alternative is running text: money as the house style writes it
+    desc = res[tid]["en"]["description"]
+    assert "US$486.2 billion in 2012" in desc and "486.204" not in desc and "USD billion" not in desc
+
+
+def test_english_descriptions_write_money_as_running_text():
+    """HOUSE_STYLE.md: US$ before the figure; amounts under one billion in millions."""
+    d = C.describe(table("zhao-liu-decoupling-2025-t6"), "en")
+    assert "Biotechnology Imports from the US: US$139 million in 2012" in d          # 1.39 亿美元
+    assert "US$0." not in d and "USD" not in d
+    assert "13.06% in 2012" in C.describe(table("zhao-liu-decoupling-2025-t1"), "en")   # shares unchanged
 
 
 def test_tr_overrides_schema_label(tmp_path):
