@@ -73,9 +73,10 @@ WARM_UP = ('{"mark": {"type": "text"}, "encoding": {"text": {"value": "中文 En
 
 def _warm() -> None:
     """In a new worker: load Altair, the chart builders, V8 and the fonts before the first job."""
-    import altair  # noqa: F401
+    import importlib
 
-    from . import charts  # noqa: F401
+    for name in ("altair", f"{__package__}.charts"):
+        importlib.import_module(name)
     render_svg(WARM_UP)
 
 
