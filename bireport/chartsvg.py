@@ -1,16 +1,18 @@
 """Chart SVGs (the print, PDF and no-JavaScript form of every chart), rendered by vl-convert.
 
-Stale charts are handed over as jobs as soon as they are known (`start`): when forking is safe
-and there is enough work, worker processes build each chart's Vega-Lite spec *and* its SVG,
-largest first, while this process goes on (rendering the pages, then MkDocs builds the site);
-`SvgJobs.finish()` writes the files. Otherwise the same work runs here, in order.
+Stale charts are handed over as jobs as soon as they are known (`start`): worker processes build
+each chart's Vega-Lite spec *and* its SVG, largest first, while this process goes on (rendering
+the pages; MkDocs builds the site); `SvgJobs.finish()` writes the files. `build.py build` forks
+its one worker (`Workers`) before its heavy imports, so Altair, V8 and the fonts load on the idle
+core. Without workers the same work runs here, in order.
 
-Measured on 2 cores, 20 stale charts: V8 start-up about 0.4 s per process, specs 0.7 s, SVGs
-2.4 s of CPU (set in Liberation Sans with Noto Sans CJK SC for Chinese; Noto CJK alone measures
-Latin text 2.3 times slower). Forking is safe only while this process has no other threads and
-has not started vl-convert's V8 itself (a forked copy of a running V8 deadlocks), so the pool is
-used by `build.py build/generate`, not by `mkdocs serve` (threads), where the cache leaves few
-SVGs to render anyway. BIREPORT_CHART_WORKERS=1 turns it off.
+Measured on 2 cores, 20 stale charts (CPU): worker imports and V8 start-up about 1 s, specs 0.5 s,
+SVGs about 2 s. Chart text is set in Liberation Sans with Noto Sans CJK SC for Chinese (vl-convert
+measures Latin text in the CJK face about 1.7 times slower) and labels are never truncated
+(truncating measures every label again). Forking is safe only while this process has no other
+threads and has not started vl-convert's V8 itself (a forked copy of a running V8 deadlocks), so
+workers are used by `build.py build/generate`, not by `mkdocs serve` (threads), where the cache
+leaves few SVGs to render anyway. BIREPORT_CHART_WORKERS=N sets how many (0: none).
 """
 from __future__ import annotations
 
