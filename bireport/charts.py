@@ -132,13 +132,14 @@ def _prose_fmt(table, lang):
     dec = T.decimals(table, lang)
 
     def fmt(r):
-        if r["unit"] != "亿美元":
+        sign = T.MONEY_EN.get(r["unit"])
+        if not sign:
             return rf(r)
         nd = dec[(r.get("group", ""), r["series"], r["unit"])]
         v = T.display_value(r["value"], r["unit"], lang)            # billions
         if abs(v) < 1:
-            return f"US${v * 1000:,.{max(nd - 3, 0)}f} million"
-        return f"US${v:,.{nd}f} billion"
+            return f"{sign}{v * 1000:,.{max(nd - 3, 0)}f} million"
+        return f"{sign}{v:,.{nd}f} billion"
     return fmt
 
 
@@ -221,7 +222,7 @@ def chart_frame(table: T.Table, lang: str, tr: Tr = _no_tr) -> pd.DataFrame:
 
 
 def _unit_suffix(unit: str, lang: str) -> str:
-    return "%" if unit == "%" else f" {_unit(unit, lang)}" if unit != "count" else ""
+    return "" if unit == "count" else T.value_suffix(unit, lang)
 
 
 def _ratio_frame(table, lang, tr) -> pd.DataFrame:
@@ -505,7 +506,7 @@ class _Started:
     """The started jobs of `start_jobs`; `finish()` writes the files and records them in the cache."""
 
     def __init__(self, jobs: list, out_dir: Path, workers=None):
-        self.out_dir, self.run = Path(out_dir), chartsvg.start(jobs, workers)
+        self.out_dir, self.run = Path(out_dir), chartsvg.SvgJobs(jobs, workers)
 
     def finish(self) -> list[Path]:
         done = self.run.finish()

@@ -1,6 +1,6 @@
 """Chart SVGs (the print, PDF and no-JavaScript form of every chart), rendered by vl-convert.
 
-Stale charts are handed over as jobs as soon as they are known (`start`): worker processes build
+Stale charts are handed over as jobs as soon as they are known (`SvgJobs`): worker processes build
 each chart's Vega-Lite spec *and* its SVG, largest first, while this process goes on (rendering
 the pages; MkDocs builds the site); `SvgJobs.finish()` writes the files. `build.py build` forks
 its one worker (`Workers`) before its heavy imports, so Altair, V8 and the fonts load on the idle
@@ -178,6 +178,3 @@ class SvgJobs:
             self._drop_pool()
         return self.jobs
 
-
-def start(jobs: list[Job], workers_: Workers | None = None) -> SvgJobs:
-    return SvgJobs(jobs, workers_)

@@ -112,12 +112,12 @@ def _source_kind(doc: Document, lang: str, cat=None) -> str:
 def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
     """The editorial notes page of one document in one language (Markdown)."""
     from . import tables as tables_mod
-    from .numerals import number_en
-    from .render import Text, alternates, strip_md, view_file, frel
+    from .render import Text, alternates, view_file, frel
+    from .view import toc_title
 
     cat = renderer.cat
     t = Text(lang, cat, None, {})
-    title = strip_md(t.get(f"{doc.id}/meta/title", doc.meta.title["zh"])[0])
+    title = t.doc_title(doc)
     me = view_file(lang, slug(doc))
     out = [f"# {word('title', lang, cat)}: {_esc(title)} {{ #editorial }}" if lang == "en"
            else f"# {word('title', lang, cat)}：{_esc(title)} {{ #editorial }}", "",
@@ -126,15 +126,12 @@ def page(doc: Document, lang: str, renderer, tables=(), tr=None) -> str:
            f"**{word('source', lang, cat)}{'：' if lang == 'zh' else ':'}** `{doc.meta.path.name}`"
            + (f"（{_esc(_source_kind(doc, lang, cat))}）" if lang == "zh" else f" ({_esc(_source_kind(doc, lang, cat))})"), ""]
 
-    def toc_title(i, e):
-        num = e["number"] if lang == "zh" else number_en(e["number"])
-        return f"{num} {strip_md(t.get(f'{doc.id}/toc/{i}', e['title'])[0])}".strip()
-
-    sentence = truncation(doc, lang, toc_title)
+    title_of = toc_title(doc, t)
+    sentence = truncation(doc, lang, title_of)
     if sentence:
         out += [f"## {word('truncated_h', lang, cat)} {{ #truncated }}", "", _esc(sentence), "",
                 _esc(word("missing_list", lang, cat)), ""]
-        out += [f"- {_esc(toc_title(i, e))}" for i, e in enumerate(doc.toc, 1) if not e["present"]]
+        out += [f"- {_esc(title_of(i, e))}" for i, e in enumerate(doc.toc, 1) if not e["present"]]
         out.append("")
     r = doc.report
     groups = [("corrected", r.corrected), ("joined", r.joined), ("moved", r.moved),

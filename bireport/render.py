@@ -430,9 +430,6 @@ class Renderer:
         link = f'<a href="{href}">{safety.html_text(editorial.word("link_short", lang, self.cat))}</a>'
         return safety.html_text(editorial.word("truncated_end", lang, self.cat)).replace("{link}", link)
 
-    def toc_title(self, doc: Document, lang: str, t: Text):
-        return toc_title(doc, t)
-
     # -- pages
     def document_pages(self, doc: Document, view: str) -> dict[str, str]:
         lang = "en" if view == "en" else "zh"
@@ -496,7 +493,7 @@ class Renderer:
         # the repair report is on the editorial notes page; readers get one sentence and a link
         notes_href = rel(url, view_url(lang, editorial.slug(doc)))
         notes_label = editorial.word("link", lang, self.cat)
-        truncation = editorial.truncation(doc, lang, self.toc_title(doc, lang, t))
+        truncation = editorial.truncation(doc, lang, toc_title(doc, t))
         return self.env.get_template("document.md.j2").render(
             **{**common, "title": common["title"]}, title_id=title_id(page),
             meta={"url": safety.safe_url(doc.meta.url or "") or "", "date": safety.text(doc.meta.date or "")},
@@ -555,7 +552,7 @@ class Renderer:
                           "link": frel(me, view_file(lang, f"{d.id}/index")),
                           "publisher": safety.text(t.publisher(d)),
                           "date": safety.text(d.meta.date or ""),
-                          "truncated": editorial.truncation(d, lang, self.toc_title(d, lang, t))})
+                          "truncated": editorial.truncation(d, lang, toc_title(d, t))})
         pdfs = self.pdf_links(url, lang)
         return self.env.get_template("home.md.j2").render(
             title=ui("report_title", lang, self.cat), description=ui("report_intro", lang, self.cat), no_search=False,

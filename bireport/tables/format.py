@@ -21,6 +21,11 @@ def unit_label(unit: str, lang: str) -> str:
     return UNITS[unit][lang]
 
 
+def value_suffix(unit: str, lang: str) -> str:
+    """What follows a value in running text: "%", " 亿美元" / " USD billion", nothing without a unit."""
+    return "%" if unit == "%" else f" {unit_label(unit, lang)}" if unit else ""
+
+
 def caption_text(table: Table, lang: str, tr=None) -> str:
     s = table.schema
     if lang == "zh":
@@ -130,7 +135,7 @@ def finding_text(table: Table, f: Finding, lang: str, tr=None) -> str:
         what = " ".join(x for x in (_lab_zh(table, "group", p["group"], lang, tr),
                                     _lab_zh(table, "series", p["series"], lang, tr)) if x)
         nd = max(_ndec(p["value"]), 1)
-        val = format_single(p["value"], p["unit"], lang, nd) + ("%" if p["unit"] == "%" else f" {unit_label(p['unit'], lang)}")
+        val = format_single(p["value"], p["unit"], lang, nd) + value_suffix(p["unit"], lang)
         med = format_single(p["median"], p["unit"], lang, nd)
         return ui["anomaly"].format(year=p["year"], what=what, value=val, median=med)
     if f.key == "identity" and p:
@@ -139,35 +144,27 @@ def finding_text(table: Table, f: Finding, lang: str, tr=None) -> str:
                                      parts=sep.join(_lab_zh(table, "series", x, lang, tr) for x in p["parts"]),
                                      diff=p["diff"])
     if f.key == "source-diff" and p:
-        parts = []
-        for kind in ("year", "category", "group", "series"):
-            v = p.get(kind)
-            if v in (None, ""):
-                continue
-            if kind == "year":
-                parts.append(f"{v}年" if lang == "zh" else str(v))
-            else:
-                try:
-                    parts.append(_lab_zh(table, kind, v, lang, tr))
-                except KeyError:
-                    parts.append(str(v))
         nd = max(_ndec(p["csv"]), _ndec(p["source"]), 1)
         unit = p.get("unit", "")
-        suffix = "%" if unit == "%" else f" {unit_label(unit, lang)}" if unit else ""
-        return ui["source_diff"].format(what=" ".join(parts), csv=format_single(p["csv"], unit, lang, nd) + suffix,
+        suffix = value_suffix(unit, lang)
+        return ui["source_diff"].format(what=" ".join(_where_parts(table, p, lang, tr)),
+                                        csv=format_single(p["csv"], unit, lang, nd) + suffix,
                                         source=format_single(p["source"], unit, lang, nd) + suffix)
     if f.key in ("type", "percent", "negative") and p:
         if f.key == "type":
             return ui[f.key].format(what=_where(table, p, lang, tr), value=p["value"])
         unit = p.get("unit", "")
-        value = format_single(p["value"], unit, lang, max(_ndec(p["value"]), 1)) + \
-            ("%" if unit == "%" else f" {unit_label(unit, lang)}" if unit else "")
+        value = format_single(p["value"], unit, lang, max(_ndec(p["value"]), 1)) + value_suffix(unit, lang)
         return ui[f.key].format(what=_where(table, p, lang, tr), value=value)
     return ui["other"].format(msg=f.message)
 
 
 def _where(table: Table, p: dict, lang: str, tr) -> str:
     """The year / category / group / series a finding is about, in `lang`."""
+    return " ".join(_where_parts(table, p, lang, tr)) or table.id
+
+
+def _where_parts(table: Table, p: dict, lang: str, tr) -> list[str]:
     parts = []
     for kind in ("year", "category", "group", "series"):
         v = p.get(kind)
@@ -180,4 +177,4 @@ def _where(table: Table, p: dict, lang: str, tr) -> str:
                 parts.append(_lab_zh(table, kind, v, lang, tr))
             except KeyError:
                 parts.append(str(v))
-    return " ".join(parts) or table.id
+    return parts

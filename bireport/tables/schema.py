@@ -35,6 +35,9 @@ UNITS: dict[str, dict[str, Any]] = {
     "%": {"zh": "%", "en": "%", "factor_en": 1.0, "description": "percent (0-100)"},
     "count": {"zh": "个", "en": "count", "factor_en": 1.0, "description": "number of entities"},
 }
+# the currency sign English running text puts before an amount of a money unit, in billions
+# (HOUSE_STYLE.md: US$29.9 billion; US$496 million under one billion)
+MONEY_EN = {"亿美元": "US$"}
 IDENTITY_ABS_TOL = 0.05
 IDENTITY_REL_TOL = 1e-3
 ANOMALY_WINDOW = 2        # neighbours on each side

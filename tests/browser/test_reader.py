@@ -232,6 +232,17 @@ HEADING = {"zh": f"{PAPER}/s3/", "en": f"en/{PAPER}/s3/", "sbs": f"parallel/{PAP
 LABEL = {"zh": "中文", "en": "English", "sbs": "对照"}
 
 
+def _follow_switcher(page, target):
+    """Follow the view switcher's pill for `target` (without scrolling to it) and wait until the
+    new page and its charts are laid out."""
+    with page.expect_navigation():
+        page.evaluate(f"""() => [...document.querySelectorAll('nav.view-switcher a')]
+                                .find(a => a.textContent.trim().startsWith('{LABEL[target]}')).click()""")
+    page.wait_for_load_state("networkidle")
+    wait_for_charts(page)
+    page.wait_for_timeout(500)
+
+
 @pytest.mark.parametrize("start,target", [("en", "zh"), ("en", "sbs"), ("zh", "en"), ("zh", "sbs"), ("sbs", "en"), ("sbs", "zh")])
 def test_switcher_keeps_the_heading_in_view(browser, server, start, target):
     ctx, page = _open(browser, server, HEADING[start])
@@ -239,12 +250,7 @@ def test_switcher_keeps_the_heading_in_view(browser, server, start, target):
         page.evaluate("""() => { const h = document.getElementById('s3-3');
                                  window.scrollTo(0, h.getBoundingClientRect().top + scrollY - 120); }""")
         page.wait_for_timeout(300)
-        with page.expect_navigation():
-            page.evaluate(f"""() => [...document.querySelectorAll('nav.view-switcher a')]
-                                    .find(a => a.textContent.trim().startsWith('{LABEL[target]}')).click()""")
-        page.wait_for_load_state("networkidle")
-        wait_for_charts(page)
-        page.wait_for_timeout(500)
+        _follow_switcher(page, target)
         top = page.evaluate("() => { const h = document.getElementById('s3-3'); return h && h.getBoundingClientRect().top; }")
         url = page.url
     finally:
@@ -396,12 +402,7 @@ def test_switcher_keeps_the_paragraph_in_view(browser, server, site_dir, start, 
                       block)
         page.wait_for_timeout(300)
         before = page.evaluate(PLACE_JS, block)
-        with page.expect_navigation():
-            page.evaluate(f"""() => [...document.querySelectorAll('nav.view-switcher a')]
-                                    .find(a => a.textContent.trim().startsWith('{LABEL[target]}')).click()""")
-        page.wait_for_load_state("networkidle")
-        wait_for_charts(page)
-        page.wait_for_timeout(500)
+        _follow_switcher(page, target)
         after = page.evaluate(PLACE_JS, block)
         url = page.url
     finally:
